@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify from 'fastify';
+import type { Config } from './config.js';
+import { auditRoutes } from './modules/audit/index.js';
+import { communesRoutes } from './modules/communes/index.js';
+import { orgModule } from './modules/org/index.js';
+import { authRoutes } from './platform/auth/auth.routes.js';
+import { AuthService, purgeExpired } from './platform/auth/auth.service.js';
+import { registerAuthentication } from './platform/auth/plugin.js';
+import type { Database } from './platform/db/database.js';
+import { registerRequestContext } from './platform/http/context.js';
+import { type Readiness, registerOperations } from './platform/http/operations.js';
+import { registerProblemHandling } from './platform/http/problem.js';
+import { Problem } from './platform/http/schemas.js';
+import { registerStartingGate } from './platform/http/starting.js';
+import { JobRunner } from './platform/jobs/jobs.js';
+import { createMailer } from './platform/notify/mail.js';
+import type { App, Platform } from './platform/platform.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export interface BuiltApp {
+  app: App;
+  platform: Platform;
+  readiness: Readiness;
+}
+
+/** Builds the Fastify app: platform plugins first, then each module. Does not listen. */
+export async function buildApp(config: Config, db: Database, readiness: Readiness = { migrated: true }): Promise<BuiltApp> {
+  const app = Fastify({
+    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy,
+    // Keep a caller's request id when it looks like one, so logs join across services.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    ajv: { customOptions: { removeAdditional: false, allErrors: false, coerceTypes: 'array', useDefaults: true } },
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const auth = new AuthService(db, config);
+  const jobs = new JobRunner(db, app.log);
+  const mailer = createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: 'Madina <no-reply@madina.invalid>' });
+  const platform: Platform = { config, db, auth, jobs, mailer };
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addSchema(Problem);
+  registerProblemHandling(app, config.bodyLimit);
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Madina',
+        version: '0.1.0',
+        description:
+          "The commune platform's own API. Errors are RFC 9457 problem+json. Staff sign in with a session cookie (send the CSRF token back in X-CSRF-Token on writes); machine clients send Authorization: Bearer <api key>.",
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'madina_session' },
+          apiKey: { type: 'http', scheme: 'bearer' },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  registerStartingGate(app, readiness);
+  registerRequestContext(app, db, config.defaultCommune);
+  registerAuthentication(app, auth);
+
+  registerOperations(app, db, readiness);
+  jobs.handle('notify.mail', async (job) => {
+    const p = job.payload as { to: string; subject: string; text: string; language: string };
+    await mailer.send(p, `job-${job.id}`);
+  });
+  jobs.handle('platform.purge_expired', () => purgeExpired(db, config.loginLockoutMinutes));
+  jobs.schedule('*/10 * * * *', 'platform.purge_expired');
+  await app.register(authRoutes, platform);
+  await app.register(communesRoutes, platform);
+  await app.register(orgModule, platform);
+  await app.register(auditRoutes, platform);
+  return { app, platform, readiness };
+}

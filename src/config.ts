@@ -1,0 +1,98 @@
+import path from 'node:path';
+
+/** The platform's configuration, read once from the environment and validated. */
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  dataDir: string;
+  /** PostgreSQL connection string; unset means the embedded PGlite database in `dataDir`. */
+  databaseUrl: string | undefined;
+  defaultCommune: string;
+  logLevel: string;
+  bodyLimit: number;
+  dbPoolSize: number;
+  sessionTtlHours: number;
+  cookieSecure: boolean;
+  trustProxy: boolean;
+  loginMaxFailures: number;
+  loginLockoutMinutes: number;
+  smtpUrl: string | undefined;
+  /** Seed the demo commune and its demo accounts on an empty database. */
+  demo: boolean;
+  /** Serve the embedded database on a Unix socket so the CLI and psql can work while the server runs. */
+  dbSocket: boolean;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
+  }
+  return value;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(`${name} must be true or false (got "${raw}")`);
+}
+
+function url(env: Env, name: string, protocols: string[]): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} is not a valid URL`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(`${name} must use ${protocols.join(' or ')} (got "${parsed.protocol}")`);
+  }
+  return raw;
+}
+
+/** Reads the configuration from `env` (default `process.env`); throws ConfigError on a bad value. */
+export function loadConfig(env: Env = process.env): Config {
+  const nodeEnv = env.NODE_ENV ?? 'development';
+  if (nodeEnv !== 'development' && nodeEnv !== 'production' && nodeEnv !== 'test') {
+    throw new ConfigError(`NODE_ENV must be development, production or test (got "${nodeEnv}")`);
+  }
+  const production = nodeEnv === 'production';
+  const defaultCommune = env.DEFAULT_COMMUNE ?? 'berkane';
+  if (!/^[a-z0-9][a-z0-9-]{1,62}$/.test(defaultCommune)) {
+    throw new ConfigError('DEFAULT_COMMUNE must be a commune code (lowercase letters, digits, dashes)');
+  }
+  const demo = bool(env, 'DEMO', !production);
+  if (demo && production) {
+    throw new ConfigError('DEMO=true is refused with NODE_ENV=production: demo accounts have published passwords');
+  }
+  return {
+    env: nodeEnv,
+    port: int(env, 'PORT', 8080, 0, 65535),
+    host: env.HOST ?? '0.0.0.0',
+    dataDir: path.resolve(env.DATA_DIR ?? './data'),
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    defaultCommune,
+    logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+    bodyLimit: int(env, 'BODY_LIMIT', 1024 * 1024, 1024, 100 * 1024 * 1024),
+    dbPoolSize: int(env, 'DB_POOL_SIZE', 10, 1, 200),
+    sessionTtlHours: int(env, 'SESSION_TTL_HOURS', 12, 1, 24 * 30),
+    cookieSecure: bool(env, 'COOKIE_SECURE', production),
+    trustProxy: bool(env, 'TRUST_PROXY', false),
+    loginMaxFailures: int(env, 'LOGIN_MAX_FAILURES', 5, 1, 100),
+    loginLockoutMinutes: int(env, 'LOGIN_LOCKOUT_MINUTES', 15, 1, 24 * 60),
+    smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
+    demo,
+    dbSocket: bool(env, 'DB_SOCKET', true),
+  };
+}

@@ -1,0 +1,25 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config.js';
+import type { AuthService } from './auth/auth.service.js';
+import type { Database } from './db/database.js';
+import type { JobRunner } from './jobs/jobs.js';
+import type { Mailer } from './notify/mail.js';
+
+/** The shared kernel handed to every module's plugin. */
+export interface Platform {
+  config: Config;
+  db: Database;
+  auth: AuthService;
+  jobs: JobRunner;
+  mailer: Mailer;
+}
+
+/** The Fastify instance with TypeBox types, as routes see it. */
+export type App = FastifyInstance<
+  import('node:http').Server,
+  import('node:http').IncomingMessage,
+  import('node:http').ServerResponse,
+  import('fastify').FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
