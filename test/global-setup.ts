@@ -49,8 +49,8 @@ export default async function setup(project: TestProject) {
       const dump = await db.pglite!.db.dumpDataDir('gzip');
       await db.close();
       fs.mkdirSync(cache, { recursive: true });
-      fs.writeFileSync(`${file}.tmp`, Buffer.from(await dump.arrayBuffer()));
-      fs.renameSync(`${file}.tmp`, file);
+      fs.writeFileSync(`${file}.${process.pid}.tmp`, Buffer.from(await dump.arrayBuffer()));
+      fs.renameSync(`${file}.${process.pid}.tmp`, file);
     }
     project.provide('pgliteTemplate', file);
     project.provide('postgresTemplate', '');
