@@ -17,6 +17,7 @@ import { type Readiness, registerOperations } from './platform/http/operations.j
 import { registerProblemHandling } from './platform/http/problem.js';
 import { Problem } from './platform/http/schemas.js';
 import { registerStartingGate } from './platform/http/starting.js';
+import { validatorCompiler } from './platform/http/validation.js';
 import { JobRunner } from './platform/jobs/jobs.js';
 import { createMailer } from './platform/notify/mail.js';
 import type { App, Platform } from './platform/platform.js';
@@ -40,7 +41,6 @@ export async function buildApp(config: Config, db: Database, readiness: Readines
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    ajv: { customOptions: { removeAdditional: false, allErrors: false, coerceTypes: 'array', useDefaults: true } },
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -52,6 +52,7 @@ export async function buildApp(config: Config, db: Database, readiness: Readines
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  app.setValidatorCompiler(validatorCompiler());
   app.addSchema(Problem);
   registerProblemHandling(app, config.bodyLimit);
   await app.register(cookie);

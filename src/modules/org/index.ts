@@ -4,4 +4,8 @@
  */
 
 export { createApiKey } from './api-keys.service.js';
+/** Used by `madina user add`: a department by its code, inside a commune's transaction. */
+export { findDepartmentByCode } from './departments.repository.js';
 export { orgRoutes as orgModule } from './org.routes.js';
+/** Used by `madina user add`, which creates accounts outside any signed-in session. */
+export { findUser, insertUser } from './users.repository.js';

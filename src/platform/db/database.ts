@@ -85,6 +85,12 @@ export function openPostgres(url: string, poolSize: number): Database {
   });
   // An idle client losing its server (restart, failover) must not crash the process.
   pool.on('error', () => {});
+  // Nor may a checked-out one: pg-pool drops its own 'error' listener while a client is lent out,
+  // and an unhandled 'error' event would kill the process. The query in flight (or the next one)
+  // still fails with the connection error, which becomes a 503, and the pool discards the client.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   const kysely = kyselyOver(pool);
   return {
     kind: 'postgres',

@@ -187,5 +187,6 @@ CREATE TABLE platform.job (
   finished_at timestamptz
 );
 CREATE INDEX job_ready_idx ON platform.job (run_at) WHERE state IN ('queued', 'running');
-GRANT INSERT ON platform.job TO madina_app;
+-- ON CONFLICT (dedupe_key) DO NOTHING needs to read the arbiter column.
+GRANT INSERT, SELECT (dedupe_key) ON platform.job TO madina_app;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA platform TO madina_app;

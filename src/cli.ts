@@ -1,0 +1,442 @@
+/**
+ * `madina`: the platform's command line — serve, migrate, and the operator's tasks (communes,
+ * staff accounts, API keys, the demo). Every command that touches data opens the configured
+ * database itself: PostgreSQL with DATABASE_URL, else the embedded folder in DATA_DIR, or — when a
+ * running server holds that folder — the server's local socket.
+ */
+import os from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { Command, Option } from 'commander';
+import { type Config, ConfigError, loadConfig } from './config.js';
+import type { Actor } from './platform/audit/audit.js';
+import { ROLES, type Role } from './platform/auth/permissions.js';
+import type { CommuneRow } from './platform/communes/communes.repository.js';
+import { DataDirLockedError } from './platform/db/data-lock.js';
+import type { Database } from './platform/db/database.js';
+import { isDatabaseUnavailable, sqlState } from './platform/db/errors.js';
+import type { Multilingual } from './platform/db/types.js';
+import { LOCALES } from './platform/i18n/index.js';
+import { LIMITS } from './platform/limits.js';
+
+// The database drivers and the server load in seconds: each command imports what it needs when it
+// runs, so `--help` and a refused argument answer at once.
+
+/** A refusal the operator can act on: printed as one line, exit code 1. */
+export class CliError extends Error {}
+
+const COMMUNE_CODE = /^[a-z0-9][a-z0-9-]{1,62}$/;
+const HOST = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
+// The `email` format the API's schemas validate with (ajv-formats, fast mode).
+const EMAIL = /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+
+function cliActor(): Actor {
+  let user: string | undefined;
+  try {
+    user = os.userInfo().username;
+  } catch {
+    user = process.env.USER; // no passwd entry (some containers)
+  }
+  return { type: 'cli', id: null, label: `cli ${user || 'unknown'}` };
+}
+
+const print = (line = '') => process.stdout.write(`${line}\n`);
+const note = (line: string) => process.stderr.write(`${line}\n`);
+
+/** Left-aligned columns, two spaces apart. */
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  return [header, ...rows]
+    .map((r) =>
+      r
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+/**
+ * Opens the database for one command and always closes it (and releases the data folder).
+ * `prepare` applies pending migrations first, so a command works on an empty folder.
+ */
+async function withDatabase<T>(command: string, prepare: boolean, fn: (db: Database, config: Config) => Promise<T>): Promise<T> {
+  const [{ connectDatabase }, { migrate }] = await Promise.all([import('./platform/db/connect.js'), import('./platform/db/migrator.js')]);
+  const config = loadConfig();
+  const connection = await connectDatabase(config, `madina ${command}`, true);
+  try {
+    if (prepare) await migrate(connection.db);
+    return await fn(connection.db, config);
+  } finally {
+    await connection.db.close();
+    connection.release();
+  }
+}
+
+async function communeByCode(db: Database, code: string): Promise<CommuneRow> {
+  const { findCommuneByCode } = await import('./platform/communes/communes.repository.js');
+  const commune = await findCommuneByCode(db.kysely, code);
+  if (!commune) throw new CliError(`unknown commune "${code}" (\`madina commune list\` shows the communes served)`);
+  return commune;
+}
+
+/** The reference communes (boundaries, census) are loaded on first need. */
+async function referenceAreas(db: Database) {
+  const [{ listAdminAreas, loadAdminAreas }, { PROVINCE_FILE }] = await Promise.all([
+    import('./platform/communes/communes.service.js'),
+    import('./flows/seed-demo.js'),
+  ]);
+  const areas = await listAdminAreas(db);
+  if (areas.length > 0) return areas;
+  await loadAdminAreas(db, PROVINCE_FILE);
+  return listAdminAreas(db);
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+function displayName(name: Multilingual): string {
+  return name.fr ?? name.en ?? name.ar ?? '';
+}
+
+// ── commune ────────────────────────────────────────────────────────────────────────────────────
+
+interface CommuneAddOptions {
+  code?: string;
+  host: string[];
+  locale?: string;
+}
+
+async function communeAdd(key: string, options: CommuneAddOptions) {
+  if (options.code !== undefined && !COMMUNE_CODE.test(options.code)) {
+    throw new CliError(`--code "${options.code}" is not a commune code (lowercase letters, digits and dashes, 2 to 63 characters)`);
+  }
+  const hosts = [...new Set(options.host.map((h) => h.trim().toLowerCase()))];
+  const badHost = hosts.find((h) => !HOST.test(h));
+  if (badHost !== undefined) throw new CliError(`--host "${badHost}" is not a host name (e.g. saidia.example.ma, without a port)`);
+
+  const [{ createCommuneFromArea }, { findCommuneByHost, listCommunes }] = await Promise.all([
+    import('./platform/communes/communes.service.js'),
+    import('./platform/communes/communes.repository.js'),
+  ]);
+  await withDatabase('commune add', true, async (db) => {
+    const areas = await referenceAreas(db);
+    const area = areas.find((a) => a.slug === key || a.officialCode === key);
+    if (!area) {
+      throw new CliError(`unknown commune "${key}": \`madina commune list --available\` shows the communes that can be added`);
+    }
+    const code = options.code ?? area.slug;
+    if (!COMMUNE_CODE.test(code)) throw new CliError(`"${code}" cannot be a commune code: give one with --code`);
+    const served = await listCommunes(db.kysely);
+    const sameArea = served.find((c) => c.officialCode === area.officialCode);
+    if (sameArea) throw new CliError(`${area.slug} (HCP code ${area.officialCode}) is already served as commune "${sameArea.code}"`);
+    if (served.some((c) => c.code === code)) throw new CliError(`a commune with code "${code}" already exists`);
+    for (const host of hosts) {
+      const owner = await findCommuneByHost(db.kysely, host);
+      if (owner) throw new CliError(`host ${host} already belongs to commune "${owner.code}"`);
+    }
+    let id: string | undefined;
+    try {
+      id = await createCommuneFromArea(db, area.slug, { code, hosts, defaultLocale: options.locale }, cliActor());
+    } catch (error) {
+      // Another process created the same commune or host meanwhile.
+      if (sqlState(error) === '23505') throw new CliError(`commune "${code}" or one of its hosts already exists`);
+      throw error;
+    }
+    if (!id) throw new CliError(`unknown commune "${key}"`);
+    print(
+      `created commune ${code}: ${displayName(area.name)} (HCP code ${area.officialCode})` +
+        (hosts.length > 0 ? `, hosts ${hosts.join(', ')}` : ', no host yet (add one with --host to reach it by name)'),
+    );
+  });
+}
+
+async function communeList(options: { available?: boolean }) {
+  const { listCommunes } = await import('./platform/communes/communes.repository.js');
+  await withDatabase('commune list', true, async (db) => {
+    if (options.available) {
+      const areas = (await referenceAreas(db)).filter((a) => !a.served);
+      if (areas.length === 0) return print('every reference commune is already served');
+      print(
+        table(
+          ['SLUG', 'HCP CODE', 'NAME', 'NAME (AR)'],
+          areas.map((a) => [a.slug, a.officialCode, displayName(a.name), a.name.ar ?? '']),
+        ),
+      );
+      return;
+    }
+    const communes = await listCommunes(db.kysely);
+    if (communes.length === 0) return print('no commune yet: `madina commune add <slug>` creates one (`--available` lists them)');
+    print(
+      table(
+        ['CODE', 'HCP CODE', 'NAME', 'NAME (AR)', 'HOSTS'],
+        communes.map((c) => [
+          c.code,
+          c.officialCode ?? '-',
+          displayName(c.name),
+          c.name.ar ?? '',
+          c.hosts.length > 0 ? c.hosts.join(',') : '-',
+        ]),
+      ),
+    );
+  });
+}
+
+// ── user ───────────────────────────────────────────────────────────────────────────────────────
+
+/** Reads a password without echo from a terminal, twice. */
+async function promptPassword(): Promise<string> {
+  const ask = (prompt: string) =>
+    new Promise<string>((resolve, reject) => {
+      const stdin = process.stdin;
+      process.stderr.write(prompt);
+      stdin.setRawMode(true);
+      stdin.setEncoding('utf8');
+      stdin.resume();
+      let value = '';
+      const finish = (error?: Error) => {
+        stdin.off('data', onData);
+        stdin.setRawMode(false);
+        stdin.pause();
+        process.stderr.write('\n');
+        if (error) reject(error);
+        else resolve(value);
+      };
+      const onData = (chunk: string) => {
+        for (const ch of chunk) {
+          if (ch === '\r' || ch === '\n' || ch === '\u0004') return finish();
+          if (ch === '\u0003') return finish(new CliError('cancelled'));
+          if (ch === '\u007f' || ch === '\b') value = [...value].slice(0, -1).join('');
+          else value += ch;
+        }
+      };
+      stdin.on('data', onData);
+    });
+  const first = await ask('Password: ');
+  if (first === '') return first;
+  if ((await ask('Again: ')) !== first) throw new CliError('the two passwords differ');
+  return first;
+}
+
+/** The first line of stdin, without its line ending (`printf '%s\n' "$PASSWORD" | madina user add …`). */
+async function readPassword(): Promise<string> {
+  if (process.stdin.isTTY) return promptPassword();
+  process.stdin.setEncoding('utf8');
+  let text = '';
+  for await (const chunk of process.stdin) {
+    text += chunk as string;
+    if (text.includes('\n')) break; // leaving the loop closes stdin
+  }
+  return text.split('\n')[0]!.replace(/\r$/, '');
+}
+
+interface UserAddOptions {
+  commune: string;
+  email: string;
+  role: Role;
+  department?: string;
+  name?: string;
+  locale?: string;
+}
+
+async function userAdd(options: UserAddOptions) {
+  const [{ normalizeEmail }, { hashPassword, isStrongEnough }] = await Promise.all([
+    import('./platform/auth/auth.service.js'),
+    import('./platform/auth/passwords.js'),
+  ]);
+  const email = normalizeEmail(options.email);
+  if (email.length > LIMITS.emailMax || !EMAIL.test(email)) throw new CliError(`--email "${options.email}" is not an email address`);
+  const name = (options.name ?? email).trim();
+  if (name.length === 0 || name.length > LIMITS.displayNameMax) {
+    throw new CliError(`--name must have 1 to ${LIMITS.displayNameMax} characters`);
+  }
+  const password = await readPassword();
+  if (password === '') {
+    throw new CliError(`no password on stdin: pipe it in, e.g. printf '%s\\n' "$PASSWORD" | madina user add --commune … --email …`);
+  }
+  if (!isStrongEnough(password, email)) {
+    throw new CliError(
+      `the password is too weak: it needs ${LIMITS.passwordMin} to ${LIMITS.passwordMax} characters and must differ from the email`,
+    );
+  }
+  const passwordHash = await hashPassword(password);
+
+  const [{ findDepartmentByCode, findUser, insertUser }, { recordAudit }, { withCommune }] = await Promise.all([
+    import('./modules/org/index.js'),
+    import('./platform/audit/audit.js'),
+    import('./platform/db/tenant.js'),
+  ]);
+  await withDatabase('user add', true, async (db) => {
+    const commune = await communeByCode(db, options.commune);
+    const actor = cliActor();
+    await withCommune(db, commune.id, async (trx) => {
+      let departmentId: string | null = null;
+      if (options.department !== undefined) {
+        const department = await findDepartmentByCode(trx, options.department);
+        if (!department) throw new CliError(`unknown department "${options.department}" in commune ${commune.code}`);
+        departmentId = department.id;
+      }
+      const { id } = await insertUser(trx, {
+        communeId: commune.id,
+        email,
+        displayName: name,
+        passwordHash,
+        role: options.role,
+        departmentId,
+        locale: options.locale ?? null,
+      }).catch((error: unknown) => {
+        if (sqlState(error) === '23505') throw new CliError(`a user with email ${email} already exists in commune ${commune.code}`);
+        throw error;
+      });
+      const after = await findUser(trx, id);
+      await recordAudit(trx, commune.id, actor, { action: 'platform.user.create', entityType: 'user', entityId: id, after });
+    });
+    print(
+      `created user ${email} (${options.role}${options.department ? `, department ${options.department}` : ''}) in commune ${commune.code}`,
+    );
+  });
+}
+
+// ── apikey ─────────────────────────────────────────────────────────────────────────────────────
+
+async function apiKeyAdd(options: { commune: string; name: string; permission: string[] }) {
+  // Loading the app loads every module, and with them the permissions each declares.
+  const [{ createApiKey }, { allPermissions, isPermission }] = await Promise.all([
+    import('./modules/org/index.js'),
+    import('./platform/auth/permissions.js'),
+    import('./app.js'),
+  ]);
+  const name = options.name.trim();
+  if (name.length === 0 || name.length > LIMITS.apiKeyNameMax)
+    throw new CliError(`--name must have 1 to ${LIMITS.apiKeyNameMax} characters`);
+  const unknown = options.permission.find((p) => !isPermission(p));
+  if (unknown !== undefined) throw new CliError(`unknown permission "${unknown}"; known permissions: ${allPermissions().join(', ')}`);
+
+  await withDatabase('apikey add', true, async (db) => {
+    const commune = await communeByCode(db, options.commune);
+    const created = await createApiKey(db, commune.id, cliActor(), name, options.permission);
+    const permissions = created.permissions.length > 0 ? created.permissions.join(', ') : 'none';
+    // Only the key goes to stdout, so `KEY=$(madina apikey add …)` captures it.
+    note(`created API key "${name}" for commune ${commune.code} (permissions: ${permissions}); it is shown only this once:`);
+    print(created.key);
+  });
+}
+
+// ── seed ───────────────────────────────────────────────────────────────────────────────────────
+
+async function seedDemoCommand() {
+  if (loadConfig().env === 'production') {
+    throw new CliError('refusing to seed the demo with NODE_ENV=production: the demo accounts have a published password');
+  }
+  const { DEMO_PASSWORD, demoEmail, seedDemo } = await import('./flows/seed-demo.js');
+  await withDatabase('seed demo', true, async (db) => {
+    if (await seedDemo(db, cliActor())) {
+      print(`seeded the demo commune berkane: sign in as ${demoEmail('admin')} (or another role) with password ${DEMO_PASSWORD}`);
+    } else {
+      print('the demo commune berkane already exists: nothing to do');
+    }
+  });
+}
+
+// ── the program ────────────────────────────────────────────────────────────────────────────────
+
+export function buildProgram(): Command {
+  const program = new Command('madina')
+    .description('Madina, the commune platform: serve it and administer its communes, staff and API keys')
+    .configureHelp({ sortSubcommands: true });
+
+  program
+    .command('serve')
+    .description('serve the platform (same as npm start); configured by the environment: PORT, DATA_DIR, DATABASE_URL…')
+    .action(async () => {
+      const { serve } = await import('./main.js');
+      await serve(loadConfig());
+    });
+
+  program
+    .command('migrate')
+    .description('apply the pending database migrations')
+    .action(() =>
+      withDatabase('migrate', false, async (db) => {
+        const { migrate } = await import('./platform/db/migrator.js');
+        const applied = await migrate(db);
+        if (applied.length === 0) print('up to date');
+        for (const name of applied) print(`applied ${name}`);
+      }),
+    );
+
+  const commune = program.command('commune').description('the communes served (tenants)');
+  commune
+    .command('add')
+    .description('serve a commune of the reference table, with its boundary and census')
+    .argument('<slug-or-hcp-code>', 'e.g. saidia or 02.113.01.25 (see `madina commune list --available`)')
+    .option('--code <code>', 'the commune code in URLs and on the command line (default: its slug)')
+    .option('--host <host>', 'a host name that reaches this commune (repeatable)', collect, [])
+    .addOption(new Option('--locale <locale>', 'the default language').choices(LOCALES))
+    .action(communeAdd);
+  commune
+    .command('list')
+    .description('the communes served, or with --available the reference communes that can be added')
+    .option('--available', 'list the reference communes not yet served')
+    .action(communeList);
+
+  const user = program.command('user').description('staff accounts');
+  user
+    .command('add')
+    .description('create a staff account; the password is read from stdin (first line)')
+    .requiredOption('--commune <code>', 'the commune code')
+    .requiredOption('--email <email>', 'the sign-in email')
+    .addOption(new Option('--role <role>', 'the role').choices(ROLES).makeOptionMandatory())
+    .option('--department <code>', 'the department code (e.g. eclairage)')
+    .option('--name <name>', 'the display name (default: the email)')
+    .addOption(new Option('--locale <locale>', 'the preferred language').choices(LOCALES))
+    .action(userAdd);
+
+  const apikey = program.command('apikey').description('API keys for machine clients (Open311 clients, integrations)');
+  apikey
+    .command('add')
+    .description('create an API key and print it (shown only once)')
+    .requiredOption('--commune <code>', 'the commune code')
+    .requiredOption('--name <name>', 'what the key is for')
+    .option('--permission <permission>', 'a permission to grant (repeatable; default none)', collect, [])
+    .action(apiKeyAdd);
+
+  const seed = program.command('seed').description('sample data');
+  seed.command('demo').description('seed the demo commune berkane and its demo accounts (refused in production)').action(seedDemoCommand);
+
+  return program;
+}
+
+/** The one line printed for a failed command. */
+function describeError(error: unknown): string | undefined {
+  if (error instanceof CliError) return `error: ${error.message}`;
+  if (error instanceof ConfigError) return `configuration error: ${error.message}`;
+  if (error instanceof DataDirLockedError) return `error: ${error.message}`;
+  if (isDatabaseUnavailable(error)) return `error: cannot reach the database: ${(error as Error).message}`;
+  return undefined;
+}
+
+/** Runs the command line; returns the exit code (`serve` keeps running until a signal). */
+export async function main(argv: string[]): Promise<number | 'serving'> {
+  const program = buildProgram();
+  let serving = false;
+  program.hook('preAction', (_program, action) => {
+    serving = action.name() === 'serve';
+  });
+  try {
+    await program.parseAsync(argv);
+    return serving ? 'serving' : 0;
+  } catch (error) {
+    const line = describeError(error);
+    if (line) process.stderr.write(`${line}\n`);
+    else console.error(error);
+    return 1;
+  }
+}
+
+/** Runs the command line as the process (bin/madina.js): exits when the command is done, unless it serves. */
+export async function run(argv = process.argv): Promise<void> {
+  const code = await main(argv);
+  // Nothing is left to do: a stray handle (stdin, a pool timer) must not keep the process alive.
+  if (code !== 'serving') process.exit(code);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await run();
