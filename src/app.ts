@@ -81,6 +81,7 @@ export async function buildApp(config: Config, db: Database, readiness: Readines
   registerAuthentication(app, auth);
 
   registerOperations(app, db, readiness);
+  app.addHook('onClose', () => jobs.stop());
   jobs.handle('notify.mail', async (job) => {
     const p = job.payload as { to: string; subject: string; text: string; language: string };
     await mailer.send(p, `job-${job.id}`);

@@ -66,8 +66,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   async function stop() {
     if (stopping) return;
     stopping = true;
-    await app.close(); // lets in-flight requests finish
-    await platform.jobs.stop();
+    await app.close(); // lets in-flight requests finish, then stops the job runner
     await socket?.stop();
     await db.close();
     connection.release();

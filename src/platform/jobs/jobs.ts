@@ -50,7 +50,8 @@ const LEASE_SECONDS = 300;
  */
 export class JobRunner {
   private handlers = new Map<string, JobHandler>();
-  private schedules: Cron[] = [];
+  private schedules: { pattern: string; kind: string }[] = [];
+  private crons: Cron[] = [];
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = true;
@@ -68,19 +69,20 @@ export class JobRunner {
 
   /** Queues `kind` on a cron pattern, once per tick across all instances (deduplicated by tick). */
   schedule(pattern: string, kind: string) {
-    this.schedules.push(
-      new Cron(pattern, { paused: true, protect: true }, async (self: Cron) => {
-        const tick = self.currentRun()?.toISOString() ?? new Date().toISOString();
-        await enqueue(this.db.kysely, { kind, dedupeKey: `${kind}@${tick}`, maxAttempts: 1 }).catch((err) =>
-          this.log.error({ err }, `could not schedule ${kind}`),
-        );
-      }),
-    );
+    this.schedules.push({ pattern, kind });
   }
 
   start() {
     this.stopped = false;
-    for (const cron of this.schedules) cron.resume();
+    this.crons = this.schedules.map(
+      ({ pattern, kind }) =>
+        new Cron(pattern, { protect: true }, async (self: Cron) => {
+          const tick = self.currentRun()?.toISOString() ?? new Date().toISOString();
+          await enqueue(this.db.kysely, { kind, dedupeKey: `${kind}@${tick}`, maxAttempts: 1 }).catch((err) =>
+            this.log.error({ err }, `could not schedule ${kind}`),
+          );
+        }),
+    );
     this.loop();
   }
 
@@ -149,7 +151,7 @@ export class JobRunner {
   /** Stops claiming, lets the job in hand finish. */
   async stop() {
     this.stopped = true;
-    for (const cron of this.schedules) cron.stop();
+    for (const cron of this.crons) cron.stop();
     if (this.timer) clearTimeout(this.timer);
     await this.running;
   }
