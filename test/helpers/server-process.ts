@@ -24,7 +24,12 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
  * Polls `check` until it returns a truthy value; throws after `timeoutMs` with the last value or
  * error, or at once when `server` (if given) has exited, with its output.
  */
-export async function waitFor<T>(what: string, check: () => Promise<T>, timeoutMs = 30_000, server?: ServerProcess): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | null | false>,
+  timeoutMs = 30_000,
+  server?: ServerProcess,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

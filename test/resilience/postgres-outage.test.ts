@@ -69,6 +69,7 @@ async function expectUnavailable(response: Response) {
   const body = await response.text();
   expect(response.status, body).toBe(503);
   expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  expect(response.headers.get('retry-after')).toMatch(/^\d+$/);
   expect(JSON.parse(body)).toMatchObject({ status: 503, code: 'database_unavailable' });
 }
 
@@ -101,7 +102,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('PostgreSQL outage (private clus
   const env = () => ({ DATABASE_URL: cluster.url, DATA_DIR: dataDir, DB_POOL_SIZE: '4' });
 
   it('starts while the database is down (health 200, ready and API 503), then migrates and turns ready by itself', async () => {
-    expect(cluster.running).toBe(false);
+    cluster.stop();
     const server = await startServerProcess({ env: env(), waitFor: '/health' });
 
     const ready = await server.fetch('/ready');
@@ -150,11 +151,14 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('PostgreSQL outage (private clus
     await new Promise((r) => setTimeout(r, 1000));
     load = false;
     await Promise.all(loops);
-    expect(server.alive(), server.output()).toBe(true);
-    expect(Object.fromEntries(seen), server.output()).toEqual(
-      Object.fromEntries([...seen.keys()].filter((k) => k === 200 || k === 503).map((k) => [k, seen.get(k)])),
-    );
-    expect(seen.get(503)).toBeGreaterThan(0);
+    const answers = JSON.stringify(Object.fromEntries(seen));
+    expect(server.alive(), server.output().slice(-3000)).toBe(true);
+    // Every request got an answer, and only 200 (before) or 503 (after): no 500, no reset.
+    expect(
+      [...seen.keys()].filter((k) => k !== 200 && k !== 503),
+      answers,
+    ).toEqual([]);
+    expect(seen.get(503), answers).toBeGreaterThan(0);
     const ready = await server.fetch('/ready');
     expect(ready.status).toBe(503);
     expect(await ready.json()).toMatchObject({ status: 'database_unavailable' });
