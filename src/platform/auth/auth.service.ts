@@ -155,7 +155,7 @@ export class AuthService {
       ]);
     }
     const passwordHash = await hashPassword(next);
-    const i18n = translator(locale);
+    const i18n = translator(locale, undefined, commune.timeZone);
     await withCommune(this.db, commune.id, async (trx) => {
       await repo.updatePasswordHash(trx, principal.id, passwordHash);
       await repo.deleteUserSessions(trx, principal.id, principal.sessionId);

@@ -33,6 +33,15 @@ describe('message catalogs', () => {
     expect(translator('ar').t(key, { minutes: 5 })).toContain('5 دقائق');
   });
 
+  it("shows times in the commune's time zone", () => {
+    // Morocco is UTC+1, except during Ramadan (UTC+0): 2026-06-01 12:00 UTC is 13:00 in Berkane,
+    // 2026-03-01 12:00 UTC (in Ramadan 1447) is 12:00.
+    const fr = translator('fr', undefined, 'Africa/Casablanca');
+    const body = (when: Date) => fr.t('mail.password_changed.body', { name: 'A', commune: 'B', when });
+    expect(body(new Date(Date.UTC(2026, 5, 1, 12, 0)))).toContain('1 juin 2026 à 13:00');
+    expect(body(new Date(Date.UTC(2026, 2, 1, 12, 0)))).toContain('1 mars 2026 à 12:00');
+  });
+
   it('writes numbers in Latin digits in Moroccan Arabic', () => {
     expect(translator('ar').t('problem.body_too_large.detail', { limit: 1048576 })).toMatch(/1[.,\u00a0\u202f]?048[.,\u00a0\u202f]?576/);
   });

@@ -44,7 +44,11 @@ export interface Translator {
   resolvedLocale(key: string): Locale;
 }
 
-export function translator(locale: Locale, fallback: readonly Locale[] = ['ar', 'fr', 'en']): Translator {
+/**
+ * Dates and times in messages are shown in `timeZone` (the commune's: a Berkane citizen reads
+ * Moroccan time, whatever the server's clock zone).
+ */
+export function translator(locale: Locale, fallback: readonly Locale[] = ['ar', 'fr', 'en'], timeZone = 'Africa/Casablanca'): Translator {
   const order = [locale, ...fallback.filter((l) => l !== locale)];
   const find = (key: string): Locale => order.find((l) => catalogs[l][key] !== undefined) ?? 'en';
   return {
@@ -54,10 +58,13 @@ export function translator(locale: Locale, fallback: readonly Locale[] = ['ar', 
       const found = find(key);
       const source = catalogs[found][key];
       if (source === undefined) return key;
-      const cacheKey = `${found}\u0000${key}`;
+      const cacheKey = `${found}\u0000${timeZone}\u0000${key}`;
       let format = compiled.get(cacheKey);
       if (!format) {
-        format = new IntlMessageFormat(source, INTL_LOCALE[found]);
+        format = new IntlMessageFormat(source, INTL_LOCALE[found], {
+          date: { long: { year: 'numeric', month: 'long', day: 'numeric', timeZone } },
+          time: { short: { hour: 'numeric', minute: 'numeric', timeZone } },
+        });
         compiled.set(cacheKey, format);
       }
       return String(format.format(values as Record<string, string>));
