@@ -7,7 +7,7 @@
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Command, Option } from 'commander';
-import { type Config, ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig } from './config.js';
 import type { Actor } from './platform/audit/audit.js';
 import { ROLES, type Role } from './platform/auth/permissions.js';
 import type { CommuneRow } from './platform/communes/communes.repository.js';
@@ -59,13 +59,13 @@ function table(header: string[], rows: string[][]): string {
  * Opens the database for one command and always closes it (and releases the data folder).
  * `prepare` applies pending migrations first, so a command works on an empty folder.
  */
-async function withDatabase<T>(command: string, prepare: boolean, fn: (db: Database, config: Config) => Promise<T>): Promise<T> {
+async function withDatabase<T>(command: string, prepare: boolean, fn: (db: Database) => Promise<T>): Promise<T> {
   const [{ connectDatabase }, { migrate }] = await Promise.all([import('./platform/db/connect.js'), import('./platform/db/migrator.js')]);
   const config = loadConfig();
   const connection = await connectDatabase(config, `madina ${command}`, true);
   try {
     if (prepare) await migrate(connection.db);
-    return await fn(connection.db, config);
+    return await fn(connection.db);
   } finally {
     await connection.db.close();
     connection.release();
@@ -356,7 +356,7 @@ export function buildProgram(): Command {
     .description('apply the pending database migrations')
     .action(() =>
       withDatabase('migrate', false, async (db) => {
-        const { migrate } = await import('./platform/db/migrator.js');
+        const { migrate } = await import('./platform/db/migrator.js'); // already loaded by withDatabase
         const applied = await migrate(db);
         if (applied.length === 0) print('up to date');
         for (const name of applied) print(`applied ${name}`);

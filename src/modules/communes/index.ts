@@ -3,7 +3,7 @@
  * census figures and the attribution their sources require; and the list of communes.
  */
 import { Type } from 'typebox';
-import { communeBoundary, listCommunes } from '../../platform/communes/communes.repository.js';
+import { communeBoundary, communeMap, listCommunes } from '../../platform/communes/communes.repository.js';
 import { problemResponses } from '../../platform/http/schemas.js';
 import type { App, Platform } from '../../platform/platform.js';
 
@@ -45,6 +45,27 @@ export async function communesRoutes(app: App, { db }: Platform) {
         isDemo: c.isDemo,
         boundary: await communeBoundary(db.kysely, c.id),
       };
+    },
+  );
+  app.get(
+    '/api/v1/communes/current/map',
+    {
+      schema: {
+        tags,
+        summary: 'The commune and its neighbours as GeoJSON, for the base map (served by Madina: no third-party host)',
+        response: {
+          200: Type.Object({
+            type: Type.Literal('FeatureCollection'),
+            features: Type.Array(Type.Unknown()),
+            attribution: Type.String(),
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const collection = (await communeMap(db.kysely, request.commune.id)) as { type: 'FeatureCollection'; features: unknown[] };
+      reply.header('cache-control', 'public, max-age=3600');
+      return { ...collection, attribution: request.commune.attribution };
     },
   );
   app.get(

@@ -106,3 +106,26 @@ export async function insertCommune(db: Kysely<PlatformTables>, c: NewCommune): 
   }
   return row.id;
 }
+
+/**
+ * The commune and the reference communes around it (within `radiusKm` of its boundary) as a
+ * GeoJSON FeatureCollection for the base map, simplified to about `toleranceDeg` degrees.
+ */
+export async function communeMap(db: Kysely<PlatformTables>, communeId: string, radiusKm = 30, toleranceDeg = 0.0002) {
+  const result = await sql<{ collection: unknown }>`
+    WITH self AS (SELECT official_code, boundary FROM platform.commune WHERE id = ${communeId})
+    SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
+             'type', 'Feature',
+             'id', a.official_code,
+             'geometry', ST_AsGeoJSON(ST_Multi(ST_SimplifyPreserveTopology(a.boundary, ${toleranceDeg})), 6)::json,
+             'properties', json_build_object(
+               'code', a.official_code, 'slug', a.slug, 'name_ar', a.name->>'ar', 'name_fr', a.name->>'fr',
+               'kind', a.kind, 'population_2024', a.census->'population2024',
+               'role', CASE WHEN a.official_code = self.official_code THEN 'self' ELSE 'neighbour' END,
+               'label_lon', ST_X(a.label_point), 'label_lat', ST_Y(a.label_point)))
+             ORDER BY a.official_code = self.official_code, a.official_code), '[]'::json)) AS collection
+      FROM platform.admin_area a, self
+     WHERE a.official_code = self.official_code
+        OR ST_DWithin(a.boundary::geography, self.boundary::geography, ${radiusKm * 1000})`.execute(db);
+  return result.rows[0]?.collection ?? { type: 'FeatureCollection', features: [] };
+}
