@@ -93,37 +93,35 @@ export class AuthService {
   /** The signed-in user for a session cookie, or null when it is unknown, expired or revoked. */
   async resolveSession(communeId: string, token: string): Promise<UserPrincipal | null> {
     if (token.length > 100) return null;
-    return withCommune(this.db, communeId, async (trx) => {
-      const row = await repo.findLiveSession(trx, hashToken(token));
-      if (!row || !isRole(row.role)) return null;
-      if (Date.now() - row.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
-        await repo.touchSession(trx, row.sessionId, new Date(Date.now() + this.ttlMs()));
-      }
-      return {
-        kind: 'user',
-        id: row.id,
-        email: row.email,
-        displayName: row.displayName,
-        role: row.role,
-        departmentId: row.departmentId,
-        departmentPath: row.departmentPath,
-        locale: row.locale,
-        sessionId: row.sessionId,
-        csrfToken: row.csrfToken,
-      };
-    });
+    const row = await repo.findLiveSession(this.db.kysely, communeId, hashToken(token));
+    if (!row || !isRole(row.role)) return null;
+    if (Date.now() - row.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
+      await withCommune(this.db, communeId, (trx) => repo.touchSession(trx, row.sessionId, new Date(Date.now() + this.ttlMs())));
+    }
+    return {
+      kind: 'user',
+      id: row.id,
+      email: row.email,
+      displayName: row.displayName,
+      role: row.role,
+      departmentId: row.departmentId,
+      departmentPath: row.departmentPath,
+      locale: row.locale,
+      sessionId: row.sessionId,
+      csrfToken: row.csrfToken,
+    };
   }
 
   /** The machine client for a Bearer API key of this commune, or null. */
   async resolveApiKey(communeId: string, key: string): Promise<ApiKeyPrincipal | null> {
     const parsed = parseApiKey(key);
     if (!parsed) return null;
-    return withCommune(this.db, communeId, async (trx) => {
-      const row = await repo.findApiKey(trx, parsed.prefix);
-      if (!row || row.secretHash.length !== parsed.secretHash.length || !timingSafeEqual(row.secretHash, parsed.secretHash)) return null;
-      if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > TOUCH_EVERY_MS) await repo.touchApiKey(trx, row.id);
-      return { kind: 'api_key', id: row.id, name: row.name, permissions: row.permissions };
-    });
+    const row = await repo.findApiKey(this.db.kysely, communeId, parsed.prefix);
+    if (!row || row.secretHash.length !== parsed.secretHash.length || !timingSafeEqual(row.secretHash, parsed.secretHash)) return null;
+    if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
+      await withCommune(this.db, communeId, (trx) => repo.touchApiKey(trx, row.id));
+    }
+    return { kind: 'api_key', id: row.id, name: row.name, permissions: row.permissions };
   }
 
   async logout(communeId: string, principal: UserPrincipal, actor: Actor) {
