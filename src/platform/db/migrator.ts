@@ -80,12 +80,3 @@ export async function migrate(db: Database, migrations = listMigrations()): Prom
     }
   });
 }
-
-/** True when every known migration has been applied (used by /ready). */
-export async function isMigrated(db: Database, migrations = listMigrations()): Promise<boolean> {
-  return db.session(async (session) => {
-    const [row] = await session.query<{ exists: boolean }>("SELECT to_regclass('platform.schema_migration') IS NOT NULL AS exists");
-    if (!row?.exists) return false;
-    return (await pending(session, migrations)).length === 0;
-  });
-}
