@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import { auditRoutes } from './modules/audit/index.js';
 import { communesRoutes } from './modules/communes/index.js';
 import { orgModule } from './modules/org/index.js';
+import { portalModule } from './modules/portal/index.js';
 import { authRoutes } from './platform/auth/auth.routes.js';
 import { AuthService, purgeExpired } from './platform/auth/auth.service.js';
 import { registerAuthentication } from './platform/auth/plugin.js';
@@ -18,6 +19,7 @@ import { registerProblemHandling } from './platform/http/problem.js';
 import { Problem } from './platform/http/schemas.js';
 import { registerStartingGate } from './platform/http/starting.js';
 import { validatorCompiler } from './platform/http/validation.js';
+import { registerWeb, WEB_DIST } from './platform/http/web.js';
 import { JobRunner } from './platform/jobs/jobs.js';
 import { createMailer } from './platform/notify/mail.js';
 import type { App, Platform } from './platform/platform.js';
@@ -92,5 +94,8 @@ export async function buildApp(config: Config, db: Database, readiness: Readines
   await app.register(communesRoutes, platform);
   await app.register(orgModule, platform);
   await app.register(auditRoutes, platform);
+  await app.register(portalModule, platform);
+  // Last: the web app's files and pages, at every path the routes above do not answer.
+  await registerWeb(app, { distDir: WEB_DIST });
   return { app, platform, readiness };
 }

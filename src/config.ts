@@ -22,6 +22,8 @@ export interface Config {
   demo: boolean;
   /** Serve the embedded database on a Unix socket so the CLI and psql can work while the server runs. */
   dbSocket: boolean;
+  /** At start, build the front end (web/dist) when it is missing or older than its sources. */
+  webBuild: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -94,5 +96,6 @@ export function loadConfig(env: Env = process.env): Config {
     smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
     demo,
     dbSocket: bool(env, 'DB_SOCKET', true),
+    webBuild: bool(env, 'WEB_BUILD', nodeEnv !== 'test'),
   };
 }

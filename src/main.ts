@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import pino from 'pino';
 import { buildApp } from './app.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, demoEmail, seedDemo } from './flows/seed-demo.js';
@@ -8,6 +9,7 @@ import { connectDatabase } from './platform/db/connect.js';
 import { socketPath } from './platform/db/data-lock.js';
 import { isDatabaseUnavailable } from './platform/db/errors.js';
 import { migrate } from './platform/db/migrator.js';
+import { ensureWebBuild } from './platform/http/web-build.js';
 
 export interface RunningServer {
   url: string;
@@ -21,6 +23,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * 200 when they are done. On PostgreSQL, a database that is not up yet is waited for.
  */
 export async function startServer(config: Config): Promise<RunningServer> {
+  if (config.webBuild) await buildFrontEnd(config);
   const connection = await connectDatabase(config, 'madina serve');
   const { db } = connection;
   const readiness = { migrated: false };
@@ -72,6 +75,16 @@ export async function startServer(config: Config): Promise<RunningServer> {
     connection.release();
   }
   return { url, stop };
+}
+
+/** Builds web/dist if it is stale; a failed build is logged and the API starts anyway (pages then say so). */
+async function buildFrontEnd(config: Config) {
+  const log = pino({ level: config.logLevel });
+  try {
+    await ensureWebBuild({ log });
+  } catch (error) {
+    log.error({ err: error }, 'the front-end build failed; serving the API (and the previous build, if any)');
+  }
 }
 
 function printBanner(config: Config, url: string, via: string) {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { insertAnnouncement, insertOffice, type OpeningPeriod } from '../modules/portal/index.js';
 import type { Actor } from '../platform/audit/audit.js';
 import { recordAudit } from '../platform/audit/audit.js';
 import { hashPassword } from '../platform/auth/passwords.js';
@@ -66,9 +67,38 @@ export const DEMO_ACCOUNTS: { role: Role; department: string | null; name: strin
 
 export const demoEmail = (role: Role) => `${role}@berkane.example`;
 
+// The official schedule of Moroccan public administrations: Monday to Friday, 08:30 to 16:30.
+const ADMINISTRATION_HOURS: OpeningPeriod[] = [1, 2, 3, 4, 5].map((day) => ({ day, opens: '08:30', closes: '16:30' }));
+
+// Two front desks of the departments above. Their address, phone and email are left for the
+// commune to fill in: none is invented here.
+const DEMO_OFFICES: Multilingual[] = [
+  { ar: 'مكتب الضبط', fr: "Bureau d'ordre", en: 'Registry office' },
+  { ar: 'مكتب الحالة المدنية', fr: "Bureau de l'état civil", en: 'Civil registry office' },
+];
+const DEMO_OFFICE_NOTE: Multilingual = {
+  ar: 'بيانات تجريبية: التوقيت الرسمي للإدارات العمومية، ويُعدَّل خلال شهر رمضان. تضيف الجماعة العنوان ورقم الهاتف.',
+  fr: "Données de démonstration : horaires officiels des administrations publiques, aménagés pendant le mois de Ramadan. L'adresse et le téléphone sont à compléter par la commune.",
+  en: 'Demonstration data: the official hours of Moroccan public administrations, adjusted during Ramadan. The commune adds the address and phone number.',
+};
+
+const DEMO_ANNOUNCEMENT: { title: Multilingual; body: Multilingual } = {
+  title: {
+    ar: 'مرحبًا بكم في البوابة التجريبية لمنصة مدينة',
+    fr: 'Bienvenue sur le portail de démonstration de Madina',
+    en: 'Welcome to the Madina demonstration portal',
+  },
+  body: {
+    ar: 'هذه البوابة نسخة تجريبية لمنصة مدينة، معدّة لجماعة بركان. الإعلانات والمكاتب والحسابات المعروضة هنا أمثلة للعرض فقط، وليست بلاغات رسمية صادرة عن الجماعة.\n\nيمكنكم تصفح الإعلانات ومعرفة المكاتب وأوقات عملها.',
+    fr: 'Ce portail est une démonstration de la plateforme Madina, préparée pour la commune de Berkane. Les annonces, les bureaux et les comptes présentés ici sont des exemples de démonstration : ce ne sont pas des communications officielles de la commune.\n\nVous pouvez y parcourir les annonces et consulter les bureaux et leurs horaires.',
+    en: 'This portal is a demonstration of the Madina platform, prepared for the commune of Berkane. The announcements, offices and accounts shown here are examples for demonstration only: they are not official communications of the commune.\n\nYou can browse the announcements and look up the offices and their opening hours.',
+  },
+};
+
 /**
  * Seeds the demo: the province's communes as reference geography, the commune of Berkane as a
- * tenant with its departments, and one demo account per role. Does nothing if Berkane exists.
+ * tenant with its departments, one demo account per role, and the portal's demo content (two
+ * offices, a welcome announcement), all marked as demonstration. Does nothing if Berkane exists.
  * Returns whether it seeded.
  */
 export async function seedDemo(db: Database, actor: Actor): Promise<boolean> {
@@ -120,6 +150,39 @@ export async function seedDemo(db: Database, actor: Actor): Promise<boolean> {
         after: { email: demoEmail(account.role), role: account.role, isDemo: true },
       });
     }
+    for (const [sortOrder, name] of DEMO_OFFICES.entries()) {
+      const office = await insertOffice(trx, {
+        communeId,
+        name,
+        address: null,
+        phone: null,
+        email: null,
+        hours: ADMINISTRATION_HOURS,
+        note: DEMO_OFFICE_NOTE,
+        sortOrder,
+        isDemo: true,
+      });
+      await recordAudit(trx, communeId, actor, {
+        action: 'portal.office.create',
+        entityType: 'office',
+        entityId: office.id,
+        after: office,
+      });
+    }
+    const welcome = await insertAnnouncement(trx, {
+      communeId,
+      ...DEMO_ANNOUNCEMENT,
+      status: 'published',
+      publishedAt: new Date(),
+      authorId: null,
+      isDemo: true,
+    });
+    await recordAudit(trx, communeId, actor, {
+      action: 'portal.announcement.create',
+      entityType: 'announcement',
+      entityId: welcome.id,
+      after: welcome,
+    });
   });
   return true;
 }

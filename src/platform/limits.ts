@@ -11,4 +11,13 @@ export const LIMITS = {
   pageSizeMax: 200,
   apiKeyNameMax: 100,
   searchMax: 100,
+  // The citizens' portal: news the commune publishes, and its offices' contacts and hours.
+  announcementTitleMax: 200,
+  announcementBodyMax: 10_000,
+  officeNameMax: 200,
+  officeAddressMax: 500,
+  officeNoteMax: 1_000,
+  /** Opening periods of one office: three a day for a whole week. */
+  officeHoursMax: 21,
+  phoneMax: 20,
 } as const;

@@ -27,3 +27,11 @@ export function withoutCommune<T>(db: Database, fn: (trx: Tx) => Promise<T>) {
     return fn(trx);
   });
 }
+
+/**
+ * The same transaction, typed with a module's own tables beside the platform's: a module declares
+ * its tables (e.g. `{ 'portal.office': OfficeTable }`) in its repository and reads them through this.
+ */
+export function withTables<T>(trx: Tx): Transaction<PlatformTables & T> {
+  return trx as unknown as Transaction<PlatformTables & T>;
+}

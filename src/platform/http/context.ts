@@ -5,6 +5,7 @@ import { type CommuneRow, findCommuneByCode, findCommuneByHost } from '../commun
 import type { Database } from '../db/database.js';
 import { isLocale, type Locale, negotiateLocale, type Translator, translator } from '../i18n/index.js';
 import { AppError } from './errors.js';
+import { servesFrontEnd } from './paths.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -53,7 +54,8 @@ export function registerRequestContext(app: FastifyInstance, db: Database, defau
     // Until the commune is known, messages follow Accept-Language alone.
     request.locale = negotiateLocale(request.headers['accept-language'], 'ar');
     request.i18n = translator(request.locale);
-    if (PLATFORM_PATHS.test(request.url)) return;
+    // Operations and the front end's files need no commune (the web app asks the API which one it is).
+    if (PLATFORM_PATHS.test(request.url) || servesFrontEnd(request)) return;
     const host = (request.hostname ?? '').split(':')[0]?.toLowerCase() ?? '';
     const commune = await resolve(host);
     if (!commune) throw unknownCommune();

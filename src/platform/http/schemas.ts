@@ -11,14 +11,37 @@ export const IdParams = Strict({ id: Uuid });
 
 export const Locale = Type.Unsafe<(typeof LOCALES)[number]>({ type: 'string', enum: [...LOCALES] });
 
-/** A content field in the commune's languages; at least one must be given. */
-export const MultilingualText = Type.Object(
-  Object.fromEntries(LOCALES.map((l) => [l, Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.nameMax }))])) as Record<
-    (typeof LOCALES)[number],
-    ReturnType<typeof Type.Optional<ReturnType<typeof Type.String>>>
-  >,
-  { additionalProperties: false, minProperties: 1 },
-);
+// Control characters (Unicode Cc) never belong in text people write; a text may keep line breaks
+// and tabs. The look-ahead asks for one visible character, so "   " is not a text. Both patterns
+// run in linear time (no nested quantifiers), whatever the input.
+const TEXT_PATTERNS = {
+  line: '^(?=[\\s\\S]*\\S)[^\\u0000-\\u001F\\u007F-\\u009F]*$',
+  text: '^(?=[\\s\\S]*\\S)[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$',
+} as const;
+
+/**
+ * What the texts of a field may hold: `line` is one line of plain text (no control character),
+ * `text` plain text that may have line breaks and tabs; `any` does not constrain the characters.
+ */
+export type TextKind = 'any' | keyof typeof TEXT_PATTERNS;
+
+/**
+ * A content field in the commune's languages (`{ar, fr, zgh, en}`, each optional, at least one
+ * given, no other key), each text at most `maxLength` characters.
+ */
+export function multilingual(maxLength: number, kind: TextKind = 'any') {
+  const text = kind === 'any' ? { minLength: 1, maxLength } : { minLength: 1, maxLength, pattern: TEXT_PATTERNS[kind] };
+  return Type.Object(
+    Object.fromEntries(LOCALES.map((l) => [l, Type.Optional(Type.String(text))])) as Record<
+      (typeof LOCALES)[number],
+      ReturnType<typeof Type.Optional<ReturnType<typeof Type.String>>>
+    >,
+    { additionalProperties: false, minProperties: 1 },
+  );
+}
+
+/** A name in the commune's languages; at least one must be given. */
+export const MultilingualText = multilingual(LIMITS.nameMax);
 
 export const Problem = Type.Object(
   {

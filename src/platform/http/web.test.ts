@@ -1,0 +1,287 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
+import { buildApp } from '../../app.js';
+import { negotiateLocale, type Translator, translator } from '../i18n/index.js';
+import { registerProblemHandling } from './problem.js';
+import { CONTENT_SECURITY_POLICY, frontEndPath, registerWeb } from './web.js';
+import { ensureWebBuild, staleReason } from './web-build.js';
+
+const INDEX =
+  '<!doctype html><html><head><script type="module" src="/assets/index-Bx12ab.js"></script></head><body><div id="root"></div></body></html>';
+const SECRET = 'SECRET-OUTSIDE-DIST';
+
+let tmp: string;
+let dist: string;
+beforeAll(() => {
+  // tmp/package.json and tmp/secret.txt lie outside tmp/web/dist, where `../../` from assets/ would reach.
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'madina-web-'));
+  dist = path.join(tmp, 'web/dist');
+  fs.mkdirSync(path.join(dist, 'assets'), { recursive: true });
+  fs.writeFileSync(path.join(dist, 'index.html'), INDEX);
+  fs.writeFileSync(path.join(dist, 'assets/index-Bx12ab.js'), 'console.log("madina");\n');
+  fs.writeFileSync(path.join(dist, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+  fs.writeFileSync(path.join(dist, '.env'), SECRET);
+  fs.writeFileSync(path.join(tmp, 'package.json'), JSON.stringify({ name: SECRET }));
+  fs.writeFileSync(path.join(tmp, 'web/secret.txt'), SECRET);
+});
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+/** The web plugin on a bare app: problem handling, one API route, and the caller's language as the real app sets it. */
+async function webApp(distDir: string): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false });
+  app.decorateRequest('i18n', null as unknown as Translator);
+  app.addHook('onRequest', async (request) => {
+    request.i18n = translator(negotiateLocale(request.headers['accept-language'], 'ar'));
+  });
+  registerProblemHandling(app, 1024 * 1024);
+  app.get('/api/v1/ping', async () => ({ pong: true }));
+  await registerWeb(app, { distDir });
+  await app.ready();
+  return app;
+}
+
+function expectPageHeaders(headers: Record<string, unknown>) {
+  expect(headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
+  expect(headers['x-content-type-options']).toBe('nosniff');
+  expect(headers['referrer-policy']).toBe('same-origin');
+  expect(headers['x-frame-options']).toBe('DENY');
+}
+
+describe('serving the built front end', () => {
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    app = await webApp(dist);
+  });
+  afterAll(() => app.close());
+
+  it('serves hashed assets for a year, immutable', async () => {
+    const response = await app.inject({ url: '/assets/index-Bx12ab.js' });
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('madina');
+    expect(response.headers['content-type']).toMatch(/javascript/);
+    expect(response.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    const other = await app.inject({ url: '/favicon.svg' });
+    expect([other.statusCode, other.headers['cache-control']]).toEqual([200, 'no-cache']);
+  });
+
+  it('serves index.html at / uncached, with a same-origin Content-Security-Policy and the security headers', async () => {
+    const response = await app.inject({ url: '/' });
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toBe(INDEX);
+    expect(response.headers['content-type']).toMatch(/^text\/html/);
+    expect(response.headers['cache-control']).toBe('no-cache');
+    expectPageHeaders(response.headers);
+    const csp = String(response.headers['content-security-policy']);
+    for (const directive of [
+      "default-src 'self'",
+      "script-src 'self'",
+      "connect-src 'self'",
+      "worker-src 'self' blob:",
+      "img-src 'self' data: blob:",
+    ]) {
+      expect(csp).toContain(directive);
+    }
+    // No third-party host is allowed anywhere.
+    expect(csp).not.toMatch(/https?:|\*/);
+    expect((await app.inject({ url: '/index.html' })).headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
+  });
+
+  it('answers every page path of the web app with index.html, for its router to show', async () => {
+    for (const url of ['/office/users', '/fr/anything', '/ar/', '/office/users?tab=roles', '/%D8%A8%D8%B1%D9%83%D8%A7%D9%86', '/assets']) {
+      const response = await app.inject({ url });
+      expect([url, response.statusCode, response.body]).toEqual([url, 200, INDEX]);
+      expectPageHeaders(response.headers);
+    }
+    const head = await app.inject({ method: 'HEAD', url: '/office/users' });
+    expect([head.statusCode, head.body]).toEqual([200, '']);
+  });
+
+  it('keeps the problem+json 404 for the server’s own paths and for missing files', async () => {
+    for (const url of [
+      '/api/v1/nope',
+      '/api',
+      '/open311/v2/services.json',
+      '/ngsi-ld/v1/entities',
+      '/docs/nope',
+      '/%61pi/v1/nope',
+      '/assets/missing.js',
+      '/robots.txt',
+    ]) {
+      const response = await app.inject({ url, headers: { 'accept-language': 'fr' } });
+      expect([url, response.statusCode, response.headers['content-type']]).toEqual([url, 404, 'application/problem+json; charset=utf-8']);
+      expect(response.json()).toMatchObject({ code: 'not_found', title: 'Introuvable' });
+    }
+    expect((await app.inject({ url: '/api/v1/ping' })).json()).toEqual({ pong: true });
+    // Pages are read-only: a POST anywhere else is not found.
+    expect((await app.inject({ method: 'POST', url: '/office/users', payload: {} })).statusCode).toBe(404);
+  });
+
+  it('never serves a file outside dist, nor a dotfile, whatever the encoding', async () => {
+    const attempts = [
+      '/assets/../../package.json',
+      '/assets/../../secret.txt',
+      '/../secret.txt',
+      '/assets/%2e%2e/%2e%2e/package.json',
+      '/assets/%2E%2E/%2E%2E/secret.txt',
+      '/assets/..%2f..%2fpackage.json',
+      '/assets/..%2F..%2Fsecret.txt',
+      '/assets/%252e%252e/%252e%252e/package.json',
+      '/assets/..%5c..%5csecret.txt',
+      '/assets/....//....//secret.txt',
+      '//assets/../../secret.txt',
+      '/assets/./../../secret.txt',
+      '/%2e%2e/%2e%2e/package.json',
+      '/assets/%c0%ae%c0%ae/%c0%ae%c0%ae/secret.txt',
+      '/.env',
+      '/assets/%00../../secret.txt',
+    ];
+    // Over a real socket, so that nothing normalizes the path before the server sees it.
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.server.address() as AddressInfo;
+    for (const attempt of attempts) {
+      const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const request = http.request({ host: '127.0.0.1', port, path: attempt, method: 'GET' }, (response) => {
+          let body = '';
+          response.on('data', (chunk) => {
+            body += chunk;
+          });
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+        });
+        request.on('error', reject);
+        request.end();
+      });
+      expect(body, attempt).not.toContain(SECRET);
+      // Either refused, or the web app's own page (a dotfile such as /.env is a page path): never the file.
+      if (status === 200) expect(body, attempt).toBe(INDEX);
+      else expect([400, 404], attempt).toContain(status);
+      const injected = await app.inject({ url: attempt });
+      expect(injected.body, `inject ${attempt}`).not.toContain(SECRET);
+    }
+  });
+
+  it('accepts only canonical, once-decoded paths', () => {
+    expect(frontEndPath('/office/users?x=1')).toBe('/office/users');
+    expect(frontEndPath('/%D8%A8')).toBe('/ب');
+    for (const bad of ['/a/../b', '/a/./b', '//a', '/a%2f..%2f..', '/%252e', '/a%5cb', '/%00', '/%E0%A4%A', 'a']) {
+      expect(frontEndPath(bad), bad).toBeUndefined();
+    }
+  });
+});
+
+describe('before the front end is built', () => {
+  it('answers 503 saying so (a page for browsers, a problem for others), keeps the API, and serves the build once it appears', async () => {
+    const later = path.join(tmp, 'later/dist');
+    const app = await webApp(later);
+    try {
+      const page = await app.inject({ url: '/', headers: { accept: 'text/html,application/xhtml+xml', 'accept-language': 'fr' } });
+      expect(page.statusCode).toBe(503);
+      expect(page.headers['content-type']).toMatch(/^text\/html/);
+      expect(page.body).toContain('<h1>L&#39;application web n&#39;est pas encore construite</h1>');
+      expect(page.body).toContain('<html lang="fr" dir="ltr">');
+      expectPageHeaders(page.headers);
+      const arabic = await app.inject({ url: '/office', headers: { accept: 'text/html' } });
+      expect(arabic.body).toContain('dir="rtl"');
+      const problem = await app.inject({ url: '/office/users', headers: { accept: 'application/json' } });
+      expect([problem.statusCode, problem.json().code]).toEqual([503, 'web_not_built']);
+      expect((await app.inject({ url: '/api/v1/nope' })).statusCode).toBe(404);
+      expect((await app.inject({ url: '/api/v1/ping' })).statusCode).toBe(200);
+
+      fs.mkdirSync(later, { recursive: true });
+      fs.writeFileSync(path.join(later, 'index.html'), INDEX);
+      const built = await app.inject({ url: '/office/users' });
+      expect([built.statusCode, built.body]).toEqual([200, INDEX]);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('in the whole app', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    // No such commune: the API refuses, the web app's files need none.
+    t = await createTestApp({ DEFAULT_COMMUNE: 'atlantis' });
+  });
+  afterAll(() => t.close());
+
+  it('serves pages without a commune, even while migrations run, and keeps the API’s problems', async () => {
+    const page = await t.app.inject({ url: '/office/users', headers: { accept: 'text/html' } });
+    // web/dist may or may not be built in this checkout: either the page, or the page saying it is not built.
+    expect([200, 503]).toContain(page.statusCode);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expectPageHeaders(page.headers);
+    const api = await t.app.inject({ url: '/api/v1/portal/offices' });
+    expect([api.statusCode, api.json().code]).toEqual([404, 'unknown_commune']);
+    const nope = await t.app.inject({ url: '/api/v1/nope' });
+    expect([nope.statusCode, nope.headers['content-type']]).toEqual([404, 'application/problem+json; charset=utf-8']);
+    // While migrations run, pages are served and the API says it is starting.
+    const { app } = await buildApp(t.config, t.database.db, { migrated: false });
+    try {
+      const starting = await app.inject({ url: '/fr/anything', headers: { accept: 'text/html' } });
+      expect([200, 503]).toContain(starting.statusCode);
+      expect(starting.headers['content-type']).toMatch(/^text\/html/);
+      const api = await app.inject({ url: '/api/v1/portal/announcements' });
+      expect([api.statusCode, api.json().code]).toEqual([503, 'database_unavailable']);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('ensureWebBuild', () => {
+  const at = (file: string, seconds: number) => {
+    const time = new Date(Date.UTC(2026, 10, 1) + seconds * 1000);
+    fs.utimesSync(file, time, time);
+  };
+
+  it('skips with a warning without web/vite.config.ts, builds when dist is missing or stale, and not otherwise', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'madina-build-'));
+    try {
+      const warnings: string[] = [];
+      const log = { info: () => {}, warn: (_: object, message: string) => warnings.push(message) };
+      let builds = 0;
+      const build = async () => {
+        builds++;
+        fs.mkdirSync(path.join(root, 'web/dist'), { recursive: true });
+        fs.writeFileSync(path.join(root, 'web/dist/index.html'), INDEX);
+        at(path.join(root, 'web/dist/index.html'), 100 * builds);
+      };
+      fs.mkdirSync(path.join(root, 'web/src'), { recursive: true });
+      expect(await ensureWebBuild({ root, log, build })).toBe('no_config');
+      expect(warnings).toEqual(['no web/vite.config.ts: the front end is not built']);
+
+      fs.writeFileSync(path.join(root, 'web/vite.config.ts'), 'export default {};\n');
+      fs.writeFileSync(path.join(root, 'web/src/main.tsx'), '');
+      fs.writeFileSync(path.join(root, 'openapi.json'), '{}');
+      for (const f of ['web/vite.config.ts', 'web/src/main.tsx', 'openapi.json']) at(path.join(root, f), 10);
+      expect(staleReason(root)).toBe('web/dist/index.html is missing');
+      expect(await ensureWebBuild({ root, log, build })).toBe('built');
+      expect(await ensureWebBuild({ root, log, build })).toBe('fresh');
+
+      // Newer files in dist or in node_modules are not sources.
+      fs.mkdirSync(path.join(root, 'web/node_modules/x'), { recursive: true });
+      fs.writeFileSync(path.join(root, 'web/node_modules/x/index.js'), '');
+      fs.writeFileSync(path.join(root, 'web/dist/late.js'), '');
+      at(path.join(root, 'web/node_modules/x/index.js'), 1000);
+      at(path.join(root, 'web/dist/late.js'), 1000);
+      expect(await ensureWebBuild({ root, log, build })).toBe('fresh');
+
+      at(path.join(root, 'web/src/main.tsx'), 150);
+      expect(await ensureWebBuild({ root, log, build })).toBe('built');
+      expect(builds).toBe(2);
+      at(path.join(root, 'openapi.json'), 250);
+      expect(staleReason(root)).toMatch(/changed/);
+      expect(await ensureWebBuild({ root, log, build })).toBe('built');
+      expect(builds).toBe(3);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
