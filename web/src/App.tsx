@@ -1,0 +1,102 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { type ReactNode, Suspense, useCallback, useMemo, useState } from 'react';
+import { RouterProvider as AriaRouterProvider } from 'react-aria-components';
+import { BrowserRouter, Route, Routes, useHref, useNavigate } from 'react-router';
+import { ConnectionError } from './api/client';
+import { HomePage } from './portal/HomePage';
+import { MapPage } from './portal/MapPage';
+import { PortalLayout } from './portal/PortalLayout';
+import { useCommune } from './shared/commune';
+import { ErrorBoundary } from './shared/ErrorBoundary';
+import { browserLocale, I18nProvider, isLocale, LOCALES, type Locale, loadArea, storedLocale, storeLocale } from './shared/i18n';
+import { lazyRetry } from './shared/lazy';
+import { NotFoundPage, PageLoading } from './shared/page';
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      // Try the network even when the browser thinks it is offline: the error is what we show.
+      networkMode: 'always',
+      retry: (failures, error) => error instanceof ConnectionError && failures < 2,
+      staleTime: 30_000,
+    },
+    mutations: { networkMode: 'always', retry: false },
+  },
+});
+
+// The office (and its messages) is a separate chunk: citizens never download it.
+const OfficeApp = lazyRetry(async () => {
+  const [office] = await Promise.all([import('./office/OfficeApp'), loadArea('office')]);
+  return { default: office.OfficeApp };
+});
+
+export function App() {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <BrowserRouter>
+        <AriaRouter>
+          <LocaleRoot>
+            <Routes>
+              <Route
+                path="/office/*"
+                element={
+                  <ErrorBoundary standalone>
+                    <Suspense fallback={<PageLoading />}>
+                      <OfficeApp />
+                    </Suspense>
+                  </ErrorBoundary>
+                }
+              />
+              <Route element={<PortalLayout />}>
+                <Route index element={<HomePage />} />
+                <Route path="map" element={<MapPage />} />
+                <Route path="*" element={<NotFoundPage />} />
+              </Route>
+            </Routes>
+          </LocaleRoot>
+        </AriaRouter>
+      </BrowserRouter>
+    </QueryClientProvider>
+  );
+}
+
+/** react-aria links navigate through the router (no full page loads). */
+function AriaRouter({ children }: { children: ReactNode }) {
+  const navigate = useNavigate();
+  return (
+    <AriaRouterProvider navigate={(to) => navigate(to)} useHref={useHref}>
+      {children}
+    </AriaRouterProvider>
+  );
+}
+
+const DEFAULT_FALLBACK: readonly Locale[] = ['ar', 'fr', 'zgh', 'en'];
+
+/** The locale: the visitor's stored choice, else the commune's default language, else the browser's. */
+function LocaleRoot({ children }: { children: ReactNode }) {
+  const commune = useCommune();
+  const [chosen, setChosen] = useState<Locale | null>(storedLocale);
+  const communeDefault = commune.data && isLocale(commune.data.defaultLocale) ? commune.data.defaultLocale : null;
+  const locale: Locale = chosen ?? communeDefault ?? (commune.isError ? browserLocale() : null) ?? 'ar';
+  const setLocale = useCallback((next: Locale) => {
+    storeLocale(next);
+    setChosen(next);
+    // Problems already shown were localized by the server in the old language: ask again.
+    void queryClient.refetchQueries({ predicate: (q) => q.state.status === 'error' });
+  }, []);
+  const fallbackSource = commune.data?.localeFallback;
+  const contentFallback = useMemo(() => {
+    const order = (fallbackSource ?? []).filter(isLocale);
+    return order.length > 0 ? [...order, ...LOCALES.filter((l) => !order.includes(l))] : DEFAULT_FALLBACK;
+  }, [fallbackSource]);
+  return (
+    <I18nProvider
+      locale={locale}
+      setLocale={setLocale}
+      timeZone={commune.data?.timeZone ?? 'Africa/Casablanca'}
+      contentFallback={contentFallback}
+    >
+      {children}
+    </I18nProvider>
+  );
+}

@@ -1,0 +1,195 @@
+import './office.css';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useMemo } from 'react';
+import { Button } from 'react-aria-components';
+import { Link, NavLink, Route, Routes, useLocation } from 'react-router';
+import { ProblemError } from '../api/client';
+import { useCommune } from '../shared/commune';
+import { ErrorBoundary } from '../shared/ErrorBoundary';
+import { Emblem, Icon } from '../shared/Icon';
+import { useLocale, useMultilingual, useT } from '../shared/i18n';
+import { LanguageSwitcher } from '../shared/LanguageSwitcher';
+import { ProblemMessage } from '../shared/ProblemMessage';
+import { NotFoundPage, PageLoading, SkipLink, useFocusOnNavigate } from '../shared/page';
+import { AnnouncementEditor, AnnouncementsPage } from './AnnouncementsPage';
+import { AuditPage } from './AuditPage';
+import { DepartmentsPage } from './DepartmentsPage';
+import { OfficeHome } from './OfficeHome';
+import { OfficeEditor, OfficesPage } from './OfficesPage';
+import { SignInPage } from './SignInPage';
+import { OFFICE_TOOLS, PERMISSIONS, SessionContext, useMe, useSession, useSignOut } from './session';
+import { UsersPage } from './UsersPage';
+
+/** The staff office at /office: sign-in, then the tools the user's permissions allow. */
+export function OfficeApp() {
+  const me = useMe();
+  useSessionExpiry();
+  const session = useMemo(
+    () => (me.data ? { me: me.data, can: (p: string) => me.data?.permissions.includes(p) ?? false } : null),
+    [me.data],
+  );
+  if (me.isPending) return <PageLoading />;
+  if (me.isError) {
+    return (
+      <OfficeFrame>
+        <ProblemMessage error={me.error} onRetry={() => void me.refetch()} />
+      </OfficeFrame>
+    );
+  }
+  if (!session) {
+    return (
+      <OfficeFrame>
+        <SignInPage />
+      </OfficeFrame>
+    );
+  }
+  return (
+    <SessionContext.Provider value={session}>
+      <OfficeFrame signedIn>
+        <OfficeRoutes />
+      </OfficeFrame>
+    </SessionContext.Provider>
+  );
+}
+
+/** A 401 on any office request means the session ended (expired, signed out elsewhere): ask who we are again. */
+function useSessionExpiry() {
+  const queryClient = useQueryClient();
+  useEffect(
+    () =>
+      queryClient.getQueryCache().subscribe((event) => {
+        if (event.type !== 'updated' || event.action.type !== 'error') return;
+        const error = event.action.error;
+        if (event.query.queryKey[0] !== 'me' && error instanceof ProblemError && error.status === 401) {
+          void queryClient.invalidateQueries({ queryKey: ['me'] });
+        }
+      }),
+    [queryClient],
+  );
+}
+
+function OfficeRoutes() {
+  return (
+    <Routes>
+      <Route index element={<OfficeHome />} />
+      <Route path="announcements" element={<Guard permission={PERMISSIONS.announcements} element={<AnnouncementsPage />} />} />
+      <Route path="announcements/new" element={<Guard permission={PERMISSIONS.announcements} element={<AnnouncementEditor />} />} />
+      <Route path="announcements/:id" element={<Guard permission={PERMISSIONS.announcements} element={<AnnouncementEditor />} />} />
+      <Route path="offices" element={<Guard permission={PERMISSIONS.offices} element={<OfficesPage />} />} />
+      <Route path="offices/new" element={<Guard permission={PERMISSIONS.offices} element={<OfficeEditor />} />} />
+      <Route path="offices/:id" element={<Guard permission={PERMISSIONS.offices} element={<OfficeEditor />} />} />
+      <Route path="users" element={<Guard permission={PERMISSIONS.usersRead} element={<UsersPage />} />} />
+      <Route path="departments" element={<Guard permission={PERMISSIONS.departmentsRead} element={<DepartmentsPage />} />} />
+      <Route path="audit" element={<Guard permission={PERMISSIONS.audit} element={<AuditPage />} />} />
+      <Route path="*" element={<NotFoundPage home="/office" />} />
+    </Routes>
+  );
+}
+
+function Guard({ permission, element }: { permission: string; element: React.ReactElement }) {
+  const { can } = useSession();
+  return can(permission) ? element : <Forbidden />;
+}
+
+function Forbidden() {
+  const t = useT();
+  return (
+    <section>
+      <h1>{t('office.forbidden.title')}</h1>
+      <p>{t('office.forbidden.detail')}</p>
+      <Link className="button button-secondary" to="/office">
+        {t('office.nav.home')}
+      </Link>
+    </section>
+  );
+}
+
+function OfficeFrame({ children, signedIn = false }: { children: React.ReactNode; signedIn?: boolean }) {
+  const t = useT();
+  const locale = useLocale();
+  const ml = useMultilingual();
+  const commune = useCommune();
+  const { pathname } = useLocation();
+  useFocusOnNavigate();
+  return (
+    <div className="site office">
+      <SkipLink />
+      <header className="office-header">
+        <div className="topbar">
+          <div className="container topbar-inner">
+            <LanguageSwitcher />
+          </div>
+        </div>
+        <div className="container office-brand-row">
+          <Link to="/office" className="office-brand">
+            <Emblem size={36} />
+            <span className="office-brand-text">
+              <span className="office-brand-name">{t('office.brand')}</span>
+              <span className="office-brand-commune">{ml(commune.data?.name)}</span>
+            </span>
+          </Link>
+          {signedIn ? <UserBox /> : null}
+        </div>
+        {signedIn ? <OfficeNav /> : null}
+        {locale === 'zgh' ? (
+          <div className="partial-notice">
+            <p className="container">{t('common.i18n.partialNotice')}</p>
+          </div>
+        ) : null}
+      </header>
+      <main id="main" tabIndex={-1} className="container site-main">
+        <ErrorBoundary key={pathname}>{children}</ErrorBoundary>
+      </main>
+      <footer className="site-footer">
+        <div className="container footer-inner">
+          <nav className="footer-nav" aria-label={t.text('office.footer.navLabel')}>
+            <Link to="/">{t('office.footer.portal')}</Link>
+          </nav>
+        </div>
+      </footer>
+    </div>
+  );
+}
+
+function UserBox() {
+  const t = useT();
+  const { me } = useSession();
+  const signOut = useSignOut();
+  return (
+    <div className="user-box">
+      <span className="user-name">
+        <span className="user-display">{me.user.displayName}</span>
+        <span className="user-role">{t(`office.role.${me.user.role}`)}</span>
+      </span>
+      <Button className="button button-secondary button-small" onPress={() => signOut.mutate()} isPending={signOut.isPending}>
+        <Icon name="signout" size={20} flip />
+        {t('office.signout')}
+      </Button>
+    </div>
+  );
+}
+
+function OfficeNav() {
+  const t = useT();
+  const { can } = useSession();
+  return (
+    <nav className="office-nav" aria-label={t.text('office.nav.label')}>
+      <ul className="container">
+        <li>
+          <NavLink to="/office" end>
+            <Icon name="home" size={20} />
+            {t('office.nav.home')}
+          </NavLink>
+        </li>
+        {OFFICE_TOOLS.filter((tool) => can(tool.permission)).map((tool) => (
+          <li key={tool.path}>
+            <NavLink to={tool.path}>
+              <Icon name={tool.icon} size={20} />
+              {t(`office.nav.${tool.key}`)}
+            </NavLink>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}

@@ -1,0 +1,61 @@
+import { Suspense } from 'react';
+import { useCommune } from '../shared/commune';
+import { ErrorBoundary } from '../shared/ErrorBoundary';
+import { useLocale, useMultilingual, useT } from '../shared/i18n';
+import { lazyRetry } from '../shared/lazy';
+import { communeLabel, useCommuneMap } from '../shared/map/data';
+import { ProblemMessage } from '../shared/ProblemMessage';
+import { useDocumentTitle } from '../shared/page';
+
+// MapLibre (~800 kB) loads only here, after the page itself has rendered.
+const CommuneMap = lazyRetry(() => import('../shared/map/CommuneMap'));
+
+export function MapPage() {
+  const t = useT();
+  const ml = useMultilingual();
+  const locale = useLocale();
+  const commune = useCommune();
+  const map = useCommuneMap();
+  const name = ml.text(commune.data?.name);
+  useDocumentTitle(t.text('portal.map.heading'));
+  // The commune first, then its neighbours, largest first.
+  const rank = (role: string) => (role === 'self' ? 0 : 1);
+  const features = [...(map.data?.features ?? [])].sort(
+    (a, b) => rank(a.properties.role) - rank(b.properties.role) || (b.properties.population2024 ?? 0) - (a.properties.population2024 ?? 0),
+  );
+  return (
+    <>
+      <h1>{t('portal.map.heading')}</h1>
+      <p className="lead">{name ? t('portal.map.lead', { commune: name }) : null}</p>
+      {map.isError ? (
+        <ProblemMessage error={map.error} onRetry={() => void map.refetch()} />
+      ) : (
+        <ErrorBoundary>
+          <Suspense fallback={<div className="map-placeholder" aria-busy="true" />}>
+            <CommuneMap className="map-full" />
+          </Suspense>
+        </ErrorBoundary>
+      )}
+      {features.length > 0 ? (
+        <section className="section" aria-labelledby="map-list-title">
+          <h2 id="map-list-title">{t('portal.map.listTitle')}</h2>
+          <ul className="commune-list">
+            {features.map((f) => {
+              const label = communeLabel(f.properties, locale);
+              return (
+                <li key={f.properties.code} className={f.properties.role === 'self' ? 'is-self' : undefined}>
+                  <span lang={label?.lang} dir={label?.lang === 'ar' ? 'rtl' : 'ltr'} className="commune-name">
+                    {label?.text}
+                  </span>
+                  {f.properties.population2024 != null ? (
+                    <span className="commune-pop">{t('portal.map.population', { count: f.properties.population2024 })}</span>
+                  ) : null}
+                </li>
+              );
+            })}
+          </ul>
+        </section>
+      ) : null}
+    </>
+  );
+}
