@@ -1,9 +1,22 @@
+import fs from 'node:fs';
 import { defineConfig } from 'vitest/config';
+
+// Browser tests (test/e2e) drive Debian's Chromium; each file skips itself when it cannot run
+// (see test/e2e/harness.ts). Said once here, so a skipped run is never mistaken for a pass.
+if (!fs.existsSync('/usr/bin/chromium')) {
+  console.log(
+    '\n[madina] browser tests (test/e2e) skipped: /usr/bin/chromium not found (apt-get install chromium to run them; .ci/run does).\n',
+  );
+} else if (process.env.TEST_DATABASE_URL && process.env.MADINA_E2E_ON_POSTGRES !== '1') {
+  console.log(
+    '\n[madina] browser tests (test/e2e) skipped on the PostgreSQL pass: they run in the PGlite pass (MADINA_E2E_ON_POSTGRES=1 runs them here too).\n',
+  );
+}
 
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    exclude: ['test/e2e/**', 'node_modules/**'],
+    exclude: ['node_modules/**', 'test/e2e/artifacts/**'],
     globalSetup: ['test/global-setup.ts'],
     pool: 'forks',
     maxWorkers: 2,

@@ -7,7 +7,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import lighthouse from 'lighthouse';
 import { screenEmulationMetrics } from 'lighthouse/core/config/constants.js';
 import { ensureWebBuild } from '../src/platform/http/web-build.js';
 import { BenchError, freePort, indent, intEnv, makeTempDir, ROOT, sleep, startMadina, table } from './lib.js';
@@ -168,6 +167,8 @@ interface Audit {
 
 async function audit(port: number, base: string, label: string, pagePath: string): Promise<Audit> {
   log(`lighthouse ${base}${pagePath}`);
+  // Imported here: loading Lighthouse takes a while, and the other benchmarks do not need it.
+  const { default: lighthouse } = await import('lighthouse');
   const result = await lighthouse(`${base}${pagePath}`, {
     port,
     output: 'json',

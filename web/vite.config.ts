@@ -1,8 +1,10 @@
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
 import react from '@vitejs/plugin-react';
-import { defineConfig, type ProxyOptions } from 'vite';
+import { defineConfig, type Plugin, type ProxyOptions } from 'vite';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -17,10 +19,35 @@ const proxy: Record<string, ProxyOptions> = Object.fromEntries(
   ['/api', '/health', '/ready', '/docs', '/openapi.json'].map((prefix) => [prefix, { target: api, changeOrigin: false }]),
 );
 
+/**
+ * Writes a Brotli and a gzip copy beside each text file of the build, which the server sends to
+ * browsers that accept them (@fastify/static `preCompressed`): a phone downloads ~130 kB of
+ * JavaScript for the portal home instead of ~430 kB, with no compression work per request.
+ */
+function precompress(): Plugin {
+  return {
+    name: 'madina-precompress',
+    apply: 'build',
+    closeBundle() {
+      const walk = (dir: string): string[] =>
+        fs
+          .readdirSync(dir, { withFileTypes: true })
+          .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+      for (const file of walk(path.join(root, 'dist'))) {
+        if (!/\.(js|css|html|svg|json|txt)$/.test(file)) continue;
+        const data = fs.readFileSync(file);
+        if (data.length < 1024) continue;
+        fs.writeFileSync(`${file}.br`, zlib.brotliCompressSync(data, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }));
+        fs.writeFileSync(`${file}.gz`, zlib.gzipSync(data, { level: 9 }));
+      }
+    },
+  };
+}
+
 export default defineConfig({
   root,
   base: '/',
-  plugins: [react()],
+  plugins: [react(), precompress()],
   resolve: { alias: [{ find: /^madina-rtl-text-plugin(?=\?|$)/, replacement: rtlTextPlugin }] },
   json: { stringify: true },
   build: {

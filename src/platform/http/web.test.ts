@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
@@ -25,6 +26,7 @@ beforeAll(() => {
   fs.mkdirSync(path.join(dist, 'assets'), { recursive: true });
   fs.writeFileSync(path.join(dist, 'index.html'), INDEX);
   fs.writeFileSync(path.join(dist, 'assets/index-Bx12ab.js'), 'console.log("madina");\n');
+  fs.writeFileSync(path.join(dist, 'assets/index-Bx12ab.js.br'), zlib.brotliCompressSync('console.log("madina");\n'));
   fs.writeFileSync(path.join(dist, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
   fs.writeFileSync(path.join(dist, '.env'), SECRET);
   fs.writeFileSync(path.join(tmp, 'package.json'), JSON.stringify({ name: SECRET }));
@@ -69,6 +71,14 @@ describe('serving the built front end', () => {
     expect(response.headers['x-content-type-options']).toBe('nosniff');
     const other = await app.inject({ url: '/favicon.svg' });
     expect([other.statusCode, other.headers['cache-control']]).toEqual([200, 'no-cache']);
+  });
+
+  it("sends the build's precompressed copy to a browser that accepts it", async () => {
+    const br = await app.inject({ url: '/assets/index-Bx12ab.js', headers: { 'accept-encoding': 'gzip, br' } });
+    expect([br.statusCode, br.headers['content-encoding'], br.headers.vary]).toEqual([200, 'br', 'accept-encoding']);
+    expect(zlib.brotliDecompressSync(br.rawPayload).toString()).toContain('madina');
+    const plain = await app.inject({ url: '/assets/index-Bx12ab.js', headers: { 'accept-encoding': 'identity' } });
+    expect([plain.headers['content-encoding'], plain.body]).toEqual([undefined, 'console.log("madina");\n']);
   });
 
   it('serves index.html at / uncached, with a same-origin Content-Security-Policy and the security headers', async () => {

@@ -101,6 +101,8 @@ export async function registerWeb(app: FastifyInstance, options: { distDir: stri
       index: false,
       dotfiles: 'ignore',
       cacheControl: false,
+      // The build writes .br and .gz copies of its text files (web/vite.config.ts).
+      preCompressed: true,
       setHeaders(reply, file) {
         const relative = path.relative(distDir, file);
         reply.header('x-content-type-options', 'nosniff');
