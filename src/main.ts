@@ -92,7 +92,7 @@ function printBanner(config: Config, url: string, via: string) {
   const lines = [
     '',
     `Madina is ready at ${url}  (database: ${via === 'postgres' ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`})`,
-    `API docs: ${url}/docs`,
+    `Portal (citizens): ${url}/   Office (staff): ${url}/office   API docs: ${url}/docs`,
   ];
   if (config.demo) {
     lines.push(`Demo commune "berkane": sign in with one of these accounts, password ${DEMO_PASSWORD}`);
