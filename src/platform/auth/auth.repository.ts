@@ -36,7 +36,6 @@ export async function countRecentFailures(trx: Tx, email: string, ip: string, si
         'byEmail',
       ),
       sql<number>`count(*) FILTER (WHERE a.ip = ${ip})`.as('byIp'),
-      sql<Date | null>`max(a.at) FILTER (WHERE a.email = ${email})`.as('lastAt'),
     ])
     .where('a.succeeded', '=', false)
     .where('a.at', '>', since)

@@ -3,7 +3,7 @@ import { unauthenticated } from '../http/errors.js';
 import { problemResponses } from '../http/schemas.js';
 import type { App, Platform } from '../platform.js';
 import { LoginBody, LoginResponse, MeResponse, PasswordChangeBody } from './auth.schemas.js';
-import { allPermissions, permissionsOf } from './permissions.js';
+import { isPermission, permissionsOf } from './permissions.js';
 import { SESSION_COOKIE } from './plugin.js';
 
 const tags = ['auth'];
@@ -98,7 +98,7 @@ export async function authRoutes(app: App, { auth, config }: Platform) {
         return {
           apiKey: { id: p.id, name: p.name },
           commune,
-          permissions: p.permissions.filter((perm) => allPermissions().includes(perm)),
+          permissions: p.permissions.filter(isPermission),
         };
       }
       return {
