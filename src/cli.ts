@@ -259,10 +259,10 @@ async function userAdd(options: UserAddOptions) {
   }
   const passwordHash = await hashPassword(password);
 
-  const [{ findDepartmentByCode, findUser, insertUser }, { recordAudit }, { withCommune }] = await Promise.all([
+  const [{ findDepartmentByCode, insertAccount }, { withCommune }, { AppError }] = await Promise.all([
     import('./modules/org/index.js'),
-    import('./platform/audit/audit.js'),
     import('./platform/db/tenant.js'),
+    import('./platform/http/errors.js'),
   ]);
   await withDatabase('user add', true, async (db) => {
     const commune = await communeByCode(db, options.commune);
@@ -274,8 +274,7 @@ async function userAdd(options: UserAddOptions) {
         if (!department) throw new CliError(`unknown department "${options.department}" in commune ${commune.code}`);
         departmentId = department.id;
       }
-      const { id } = await insertUser(trx, {
-        communeId: commune.id,
+      await insertAccount(trx, commune.id, actor, {
         email,
         displayName: name,
         passwordHash,
@@ -283,11 +282,11 @@ async function userAdd(options: UserAddOptions) {
         departmentId,
         locale: options.locale ?? null,
       }).catch((error: unknown) => {
-        if (sqlState(error) === '23505') throw new CliError(`a user with email ${email} already exists in commune ${commune.code}`);
+        if (error instanceof AppError && error.code === 'conflict') {
+          throw new CliError(`a user with email ${email} already exists in commune ${commune.code}`);
+        }
         throw error;
       });
-      const after = await findUser(trx, id);
-      await recordAudit(trx, commune.id, actor, { action: 'platform.user.create', entityType: 'user', entityId: id, after });
     });
     print(
       `created user ${email} (${options.role}${options.department ? `, department ${options.department}` : ''}) in commune ${commune.code}`,

@@ -8,4 +8,4 @@ export { createApiKey } from './api-keys.service.js';
 export { findDepartmentByCode } from './departments.repository.js';
 export { orgRoutes as orgModule } from './org.routes.js';
 /** Used by `madina user add`, which creates accounts outside any signed-in session. */
-export { findUser, insertUser } from './users.repository.js';
+export { insertAccount } from './users.service.js';

@@ -1,4 +1,4 @@
-import { recordAudit } from '../../platform/audit/audit.js';
+import { type Actor, recordAudit } from '../../platform/audit/audit.js';
 import { deleteUserSessions } from '../../platform/auth/auth.repository.js';
 import { normalizeEmail } from '../../platform/auth/auth.service.js';
 import { hashPassword, isStrongEnough } from '../../platform/auth/passwords.js';
@@ -37,6 +37,23 @@ async function departmentPath(trx: Tx, departmentId: string | null): Promise<str
   return department.path;
 }
 
+/**
+ * Inserts an account and records it in the audit log, inside the caller's tenant transaction; a
+ * taken email is a 409. Callers check permissions and the password first: the office through
+ * `UsersService.create`, the operator through `madina user add`.
+ */
+export async function insertAccount(
+  trx: Tx,
+  communeId: string,
+  actor: Actor,
+  account: { email: string; displayName: string; passwordHash: string; role: Role; departmentId: string | null; locale: string | null },
+): Promise<repo.UserRow> {
+  const { id } = await repo.insertUser(trx, { communeId, ...account }).catch(conflictOn<never>('email'));
+  const after = await repo.findUser(trx, id);
+  await recordAudit(trx, communeId, actor, { action: 'platform.user.create', entityType: 'user', entityId: id, after });
+  return after as repo.UserRow;
+}
+
 /** Staff accounts. A supervisor manages the accounts of their department's subtree, below their own role. */
 export class UsersService {
   constructor(private readonly db: Database) {}
@@ -66,20 +83,14 @@ export class UsersService {
       const path = await departmentPath(trx, input.departmentId);
       authorize(ctx.principal, 'platform.users.manage', [path]);
       this.checkRole(ctx, input.role);
-      const { id } = await repo
-        .insertUser(trx, {
-          communeId: ctx.communeId,
-          email,
-          displayName: input.displayName,
-          passwordHash,
-          role: input.role,
-          departmentId: input.departmentId,
-          locale: input.locale,
-        })
-        .catch(conflictOn<never>('email'));
-      const after = await repo.findUser(trx, id);
-      await recordAudit(trx, ctx.communeId, ctx.actor, { action: 'platform.user.create', entityType: 'user', entityId: id, after });
-      return after as repo.UserRow;
+      return insertAccount(trx, ctx.communeId, ctx.actor, {
+        email,
+        displayName: input.displayName,
+        passwordHash,
+        role: input.role,
+        departmentId: input.departmentId,
+        locale: input.locale,
+      });
     });
   }
 
