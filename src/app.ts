@@ -9,19 +9,24 @@ import { auditRoutes } from './modules/audit/index.js';
 import { communesRoutes } from './modules/communes/index.js';
 import { orgModule } from './modules/org/index.js';
 import { portalModule } from './modules/portal/index.js';
+import { reportsModule } from './modules/reports/index.js';
+import { workOrdersModule } from './modules/workorders/index.js';
 import { authRoutes } from './platform/auth/auth.routes.js';
 import { AuthService, purgeExpired } from './platform/auth/auth.service.js';
 import { registerAuthentication } from './platform/auth/plugin.js';
 import type { Database } from './platform/db/database.js';
+import { createFileStore } from './platform/files/store.js';
 import { registerRequestContext } from './platform/http/context.js';
 import { type Readiness, registerOperations } from './platform/http/operations.js';
 import { registerProblemHandling } from './platform/http/problem.js';
+import { purgeRateLimits } from './platform/http/rate-limit.js';
 import { Problem } from './platform/http/schemas.js';
 import { registerStartingGate } from './platform/http/starting.js';
 import { validatorCompiler } from './platform/http/validation.js';
 import { registerWeb, WEB_DIST } from './platform/http/web.js';
 import { JobRunner } from './platform/jobs/jobs.js';
 import { createMailer } from './platform/notify/mail.js';
+import { createSmsGateway } from './platform/notify/sms.js';
 import type { App, Platform } from './platform/platform.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -49,7 +54,8 @@ export async function buildApp(config: Config, db: Database, readiness: Readines
   const auth = new AuthService(db, config);
   const jobs = new JobRunner(db, app.log);
   const mailer = createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: 'Madina <no-reply@madina.invalid>' });
-  const platform: Platform = { config, db, auth, jobs, mailer };
+  const sms = createSmsGateway({ smsUrl: config.smsUrl, dataDir: config.dataDir });
+  const platform: Platform = { config, db, auth, jobs, mailer, files: createFileStore(config.dataDir) };
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -88,13 +94,22 @@ export async function buildApp(config: Config, db: Database, readiness: Readines
     const p = job.payload as { to: string; subject: string; text: string; language: string };
     await mailer.send(p, `job-${job.id}`);
   });
-  jobs.handle('platform.purge_expired', () => purgeExpired(db, config.loginLockoutMinutes));
+  jobs.handle('notify.sms', async (job) => {
+    const p = job.payload as { to: string; text: string };
+    await sms.send(p, `job-${job.id}`);
+  });
+  jobs.handle('platform.purge_expired', async () => {
+    await purgeExpired(db, config.loginLockoutMinutes);
+    await purgeRateLimits(db.kysely);
+  });
   jobs.schedule('*/10 * * * *', 'platform.purge_expired');
   await app.register(authRoutes, platform);
   await app.register(communesRoutes, platform);
   await app.register(orgModule, platform);
   await app.register(auditRoutes, platform);
   await app.register(portalModule, platform);
+  await app.register(workOrdersModule, platform);
+  await app.register(reportsModule, platform);
   // Last: the web app's files and pages, at every path the routes above do not answer.
   await registerWeb(app, { distDir: WEB_DIST });
   return { app, platform, readiness };

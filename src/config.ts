@@ -18,6 +18,14 @@ export interface Config {
   loginMaxFailures: number;
   loginLockoutMinutes: number;
   smtpUrl: string | undefined;
+  /** An HTTP(S) SMS gateway that takes a JSON POST {to, text}; unset writes each SMS to `dataDir/sms`. */
+  smsUrl: string | undefined;
+  /** The address citizens reach the platform at, for links in mail and SMS. */
+  publicUrl: string;
+  /** Anonymous report submissions allowed per address (and per device) per hour; 0 turns the limit off. */
+  reportRateLimit: number;
+  /** Minutes during which a citizen may still edit a report and add photos after sending it. */
+  reportEditMinutes: number;
   /** Seed the demo commune and its demo accounts on an empty database. */
   demo: boolean;
   /** Serve the embedded database on a Unix socket so the CLI and psql can work while the server runs. */
@@ -94,6 +102,10 @@ export function loadConfig(env: Env = process.env): Config {
     loginMaxFailures: int(env, 'LOGIN_MAX_FAILURES', 5, 1, 100),
     loginLockoutMinutes: int(env, 'LOGIN_LOCKOUT_MINUTES', 15, 1, 24 * 60),
     smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
+    smsUrl: url(env, 'SMS_URL', ['http:', 'https:']),
+    publicUrl: (url(env, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${int(env, 'PORT', 8080, 0, 65535)}`).replace(/\/+$/, ''),
+    reportRateLimit: int(env, 'REPORT_RATE_LIMIT', 20, 0, 1_000_000),
+    reportEditMinutes: int(env, 'REPORT_EDIT_MINUTES', 30, 0, 24 * 60),
     demo,
     dbSocket: bool(env, 'DB_SOCKET', true),
     webBuild: bool(env, 'WEB_BUILD', nodeEnv !== 'test'),

@@ -19,6 +19,8 @@ declare module 'vitest' {
 const ROOT = path.resolve(import.meta.dirname, '..');
 const SEED_INPUTS = [
   'src/flows/seed-demo.ts',
+  'src/flows/demo-reports.ts',
+  'seed/morocco/berkane_province_neighbourhoods.csv',
   'src/platform/communes/communes.service.ts',
   'seed/morocco/berkane_province_communes.geojson',
 ];

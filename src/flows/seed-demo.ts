@@ -11,6 +11,7 @@ import { createCommuneFromArea, loadAdminAreas } from '../platform/communes/comm
 import type { Database } from '../platform/db/database.js';
 import { withCommune } from '../platform/db/tenant.js';
 import type { Multilingual } from '../platform/db/types.js';
+import { seedReportsDemo } from './demo-reports.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const PROVINCE_FILE = path.join(ROOT, 'seed/morocco/berkane_province_communes.geojson');
@@ -102,7 +103,11 @@ const DEMO_ANNOUNCEMENT: { title: Multilingual; body: Multilingual } = {
  * Returns whether it seeded.
  */
 export async function seedDemo(db: Database, actor: Actor): Promise<boolean> {
-  if (await findCommuneByCode(db.kysely, 'berkane')) return false;
+  const existing = await findCommuneByCode(db.kysely, 'berkane');
+  if (existing) {
+    // A commune seeded before a module existed gets that module's demo content now.
+    return withCommune(db, existing.id, (trx) => seedReportsDemo(trx, existing.id, existing.officialCode, actor));
+  }
   await loadAdminAreas(db, PROVINCE_FILE);
   const communeId = await createCommuneFromArea(db, 'berkane', { hosts: [], isDemo: true }, actor);
   if (!communeId) throw new Error('the seed data has no commune "berkane"');
@@ -183,6 +188,8 @@ export async function seedDemo(db: Database, actor: Actor): Promise<boolean> {
       entityId: welcome.id,
       after: welcome,
     });
+    const commune = await findCommuneByCode(trx, 'berkane');
+    await seedReportsDemo(trx, communeId, commune?.officialCode ?? null, actor);
   });
   return true;
 }

@@ -20,4 +20,15 @@ export const LIMITS = {
   /** Opening periods of one office: three a day for a whole week. */
   officeHoursMax: 21,
   phoneMax: 20,
+  // Citizen reports and the work orders that fix them.
+  descriptionMax: 4_000,
+  addressMax: 300,
+  attributeValueMax: 1_000,
+  photosPerReport: 5,
+  photosPerWorkOrder: 10,
+  /** Bytes of one uploaded photo, before re-encoding. */
+  photoBytesMax: 10 * 1024 * 1024,
+  workOrderTitleMax: 200,
+  checklistMax: 50,
+  checklistLabelMax: 200,
 } as const;

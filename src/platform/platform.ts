@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import type { AuthService } from './auth/auth.service.js';
 import type { Database } from './db/database.js';
+import type { FileStore } from './files/store.js';
 import type { JobRunner } from './jobs/jobs.js';
 import type { Mailer } from './notify/mail.js';
 
@@ -13,6 +14,7 @@ export interface Platform {
   auth: AuthService;
   jobs: JobRunner;
   mailer: Mailer;
+  files: FileStore;
 }
 
 /** The Fastify instance with TypeBox types, as routes see it. */

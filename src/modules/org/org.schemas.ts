@@ -1,11 +1,9 @@
 import { Type } from 'typebox';
 import { Role } from '../../platform/auth/auth.schemas.js';
-import { Locale, MultilingualText, PageMeta, PageQuery, Strict, Uuid } from '../../platform/http/schemas.js';
+import { Locale, MultilingualText, Nullable, PageMeta, PageQuery, Strict, Timestamp, Uuid } from '../../platform/http/schemas.js';
 import { LIMITS } from '../../platform/limits.js';
 
 const Code = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,62}$', maxLength: LIMITS.codeMax });
-const Timestamp = Type.String({ format: 'date-time' });
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
 export const DepartmentResponse = Type.Object({
   id: Uuid,

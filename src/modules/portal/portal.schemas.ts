@@ -1,17 +1,17 @@
 import { Type } from 'typebox';
-import { multilingual, PageMeta, PageQuery, Strict, Uuid } from '../../platform/http/schemas.js';
+import {
+  Email,
+  multilingual,
+  Nullable,
+  PageMeta,
+  PageQuery,
+  Phone,
+  Strict,
+  TextOut as Text,
+  Timestamp,
+  Uuid,
+} from '../../platform/http/schemas.js';
 import { LIMITS } from '../../platform/limits.js';
-
-const Timestamp = Type.String({ format: 'date-time' });
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
-
-/** A multilingual text as the API returns it: the languages it was written in. */
-const Text = Type.Object({
-  ar: Type.Optional(Type.String()),
-  fr: Type.Optional(Type.String()),
-  zgh: Type.Optional(Type.String()),
-  en: Type.Optional(Type.String()),
-});
 
 export const ANNOUNCEMENT_STATUSES = ['draft', 'published', 'archived'] as const;
 export type AnnouncementStatus = (typeof ANNOUNCEMENT_STATUSES)[number];
@@ -52,9 +52,6 @@ const OpeningPeriod = Type.Object({
   opens: Time,
   closes: Time,
 });
-// At least six digits among spaces, brackets and dashes, with an optional leading +: "+212 5 36 …", "(05) 36 …".
-const Phone = Type.String({ pattern: '^(?=(?:[^0-9]*[0-9]){6})\\+?[0-9 ()-]{6,20}$', maxLength: LIMITS.phoneMax });
-const Email = Type.String({ format: 'email', maxLength: LIMITS.emailMax });
 const SortOrder = Type.Integer({ minimum: 0, maximum: 9999, description: 'Smaller first; ties by name' });
 
 export const OfficeResponse = Type.Object({

@@ -128,6 +128,22 @@ export interface JobTable {
   finishedAt: Date | null;
 }
 
+/** One fixed window of one rate limit: how many hits `key` had since `windowStart`. */
+export interface RateLimitTable {
+  key: string;
+  windowStart: Date;
+  hits: Generated<number>;
+}
+
+/** A district of a commune (quartier, lotissement, village): a name, and a shape once GIS gives one. */
+export interface DistrictTable {
+  communeId: string;
+  id: Generated<string>;
+  name: ColumnType<Multilingual, string, string>;
+  source: string;
+  area: unknown;
+}
+
 /** The platform's tables as Kysely sees them; modules add theirs with `withTables`. */
 export interface PlatformTables {
   'platform.commune': CommuneTable;
@@ -139,4 +155,6 @@ export interface PlatformTables {
   'platform.apiKey': ApiKeyTable;
   'platform.auditEvent': AuditEventTable;
   'platform.job': JobTable;
+  'platform.district': DistrictTable;
+  'platform.rateLimit': RateLimitTable;
 }

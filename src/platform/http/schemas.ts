@@ -7,6 +7,32 @@ export const Strict = <T extends TProperties>(properties: T, options: { descript
   Type.Object(properties, { additionalProperties: false, ...options });
 
 export const Uuid = Type.String({ format: 'uuid' });
+export const Timestamp = Type.String({ format: 'date-time' });
+export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+
+/** A multilingual text as the API returns it: the languages it was written in. */
+export const TextOut = Type.Object({
+  ar: Type.Optional(Type.String()),
+  fr: Type.Optional(Type.String()),
+  zgh: Type.Optional(Type.String()),
+  en: Type.Optional(Type.String()),
+});
+
+// At least six digits among spaces, brackets and dashes, with an optional leading +: "+212 5 36 …", "(05) 36 …".
+export const Phone = Type.String({ pattern: '^(?=(?:[^0-9]*[0-9]){6})\\+?[0-9 ()-]{6,20}$', maxLength: LIMITS.phoneMax });
+export const Email = Type.String({ format: 'email', maxLength: LIMITS.emailMax });
+
+/** A file in the response body (an image, a PDF): sent as is, never serialized. */
+export const Binary = Type.Unsafe<Buffer>({ type: 'string', format: 'binary' });
+
+/** A point on the earth in WGS 84 degrees. */
+export const LatLon = Strict(
+  {
+    lat: Type.Number({ minimum: -90, maximum: 90 }),
+    lon: Type.Number({ minimum: -180, maximum: 180 }),
+  },
+  { description: 'WGS 84 (EPSG:4326) latitude and longitude in degrees' },
+);
 export const IdParams = Strict({ id: Uuid });
 
 export const Locale = Type.Unsafe<(typeof LOCALES)[number]>({ type: 'string', enum: [...LOCALES] });
@@ -25,12 +51,23 @@ const TEXT_PATTERNS = {
  */
 export type TextKind = 'any' | keyof typeof TEXT_PATTERNS;
 
+const textOptions = (maxLength: number, kind: TextKind) =>
+  kind === 'any' ? { minLength: 1, maxLength } : { minLength: 1, maxLength, pattern: TEXT_PATTERNS[kind] };
+
+const TEXT_REGEXPS = { line: new RegExp(TEXT_PATTERNS.line), text: new RegExp(TEXT_PATTERNS.text) };
+
+/** The check `plainText` makes, for values that arrive outside a schema (e.g. answers to a category's questions). */
+export const isPlainText = (value: string, kind: Exclude<TextKind, 'any'>) => TEXT_REGEXPS[kind].test(value);
+
+/** A text people write, in one language, at most `maxLength` characters (see `TextKind`). */
+export const plainText = (maxLength: number, kind: Exclude<TextKind, 'any'>) => Type.String(textOptions(maxLength, kind));
+
 /**
  * A content field in the commune's languages (`{ar, fr, zgh, en}`, each optional, at least one
  * given, no other key), each text at most `maxLength` characters.
  */
 export function multilingual(maxLength: number, kind: TextKind = 'any') {
-  const text = kind === 'any' ? { minLength: 1, maxLength } : { minLength: 1, maxLength, pattern: TEXT_PATTERNS[kind] };
+  const text = textOptions(maxLength, kind);
   return Type.Object(
     Object.fromEntries(LOCALES.map((l) => [l, Type.Optional(Type.String(text))])) as Record<
       (typeof LOCALES)[number],

@@ -55,6 +55,8 @@ export class JobRunner {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = true;
+  /** Set by `stop`: a drain in progress ends after the job in hand (a drain without `start` runs to the end). */
+  private stopping = false;
   readonly workerId = `${hostname()}:${process.pid}`;
 
   constructor(
@@ -74,6 +76,7 @@ export class JobRunner {
 
   start() {
     this.stopped = false;
+    this.stopping = false;
     this.crons = this.schedules.map(
       ({ pattern, kind }) =>
         new Cron(pattern, { protect: true }, async (self: Cron) => {
@@ -107,7 +110,7 @@ export class JobRunner {
       if (!job) break;
       await this.run(job);
       count++;
-      if (this.stopped) break;
+      if (this.stopping) break;
     }
     return count;
   }
@@ -151,6 +154,7 @@ export class JobRunner {
   /** Stops claiming, lets the job in hand finish. */
   async stop() {
     this.stopped = true;
+    this.stopping = true;
     for (const cron of this.crons) cron.stop();
     if (this.timer) clearTimeout(this.timer);
     await this.running;

@@ -2818,6 +2818,4771 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/workorders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Work orders the caller may see: open and most urgent first (a contractor sees only its own) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    status?: "open" | "in_progress" | "done" | "cancelled";
+                    /** @description Only the work orders assigned to me */
+                    mine?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @description What staff call it ("work order 1042") */
+                                number: string;
+                                title: string;
+                                description: string | null;
+                                /** @description WGS 84 (EPSG:4326) latitude and longitude in degrees */
+                                location: {
+                                    lat: number;
+                                    lon: number;
+                                } | null;
+                                department: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: {
+                                        ar?: string;
+                                        fr?: string;
+                                        zgh?: string;
+                                        en?: string;
+                                    };
+                                } | null;
+                                team: string | null;
+                                assignee: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    displayName: string;
+                                } | null;
+                                contractor: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    displayName: string;
+                                } | null;
+                                /** @enum {string} */
+                                priority: "low" | "normal" | "high" | "urgent";
+                                /** @enum {string} */
+                                status: "open" | "in_progress" | "done" | "cancelled";
+                                /** Format: date-time */
+                                dueAt: string | null;
+                                overdue: boolean;
+                                checklist: {
+                                    label: string;
+                                    done: boolean;
+                                }[];
+                                completion: {
+                                    note: string | null;
+                                    /** @description WGS 84 (EPSG:4326) latitude and longitude in degrees */
+                                    location: {
+                                        lat: number;
+                                        lon: number;
+                                    } | null;
+                                    /** Format: date-time */
+                                    at: string;
+                                } | null;
+                                isDemo: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            page: {
+                                total: number;
+                                limit: number;
+                                offset: number;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Plan a work order */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title: string;
+                        description?: string | null;
+                        /** @description WGS 84 (EPSG:4326) latitude and longitude in degrees */
+                        location?: {
+                            lat: number;
+                            lon: number;
+                        } | null;
+                        /** Format: uuid */
+                        departmentId?: string | null;
+                        team?: string | null;
+                        /** Format: uuid */
+                        assigneeId?: string | null;
+                        /** Format: uuid */
+                        contractorId?: string | null;
+                        /** @enum {string} */
+                        priority?: "low" | "normal" | "high" | "urgent";
+                        /** Format: date-time */
+                        dueAt?: string | null;
+                        checklist?: {
+                            label: string;
+                            done: boolean;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @description What staff call it ("work order 1042") */
+                            number: string;
+                            title: string;
+                            description: string | null;
+                            /** @description WGS 84 (EPSG:4326) latitude and longitude in degrees */
+                            location: {
+                                lat: number;
+                                lon: number;
+                            } | null;
+                            department: {
+                                /** Format: uuid */
+                                id: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            } | null;
+                            team: string | null;
+                            assignee: {
+                                /** Format: uuid */
+                                id: string;
+                                displayName: string;
+                            } | null;
+                            contractor: {
+                                /** Format: uuid */
+                                id: string;
+                                displayName: string;
+                            } | null;
+                            /** @enum {string} */
+                            priority: "low" | "normal" | "high" | "urgent";
+                            /** @enum {string} */
+                            status: "open" | "in_progress" | "done" | "cancelled";
+                            /** Format: date-time */
+                            dueAt: string | null;
+                            overdue: boolean;
+                            checklist: {
+                                label: string;
+                                done: boolean;
+                            }[];
+                            completion: {
+                                note: string | null;
+                                /** @description WGS 84 (EPSG:4326) latitude and longitude in degrees */
+                                location: {
+                                    lat: number;
+                                    lon: number;
+                                } | null;
+                                /** Format: date-time */
+                                at: string;
+                            } | null;
+                            isDemo: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workorders/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One work order with what it fixes and its site photos */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @description What staff call it ("work order 1042") */
+                            number: string;
+                            title: string;
+                            description: string | null;
+                            /** @description WGS 84 (EPSG:4326) latitude and longitude in degrees */
+                            location: {
+                                lat: number;
+                                lon: number;
+                            } | null;
+                            department: {
+                                /** Format: uuid */
+                                id: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            } | null;
+                            team: string | null;
+                            assignee: {
+                                /** Format: uuid */
+                                id: string;
+                                displayName: string;
+                            } | null;
+                            contractor: {
+                                /** Format: uuid */
+                                id: string;
+                                displayName: string;
+                            } | null;
+                            /** @enum {string} */
+                            priority: "low" | "normal" | "high" | "urgent";
+                            /** @enum {string} */
+                            status: "open" | "in_progress" | "done" | "cancelled";
+                            /** Format: date-time */
+                            dueAt: string | null;
+                            overdue: boolean;
+                            checklist: {
+                                label: string;
+                                done: boolean;
+                            }[];
+                            completion: {
+                                note: string | null;
+                                /** @description WGS 84 (EPSG:4326) latitude and longitude in degrees */
+                                location: {
+                                    lat: number;
+                                    lon: number;
+                                } | null;
+                                /** Format: date-time */
+                                at: string;
+                            } | null;
+                            isDemo: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        } & {
+                            sources: {
+                                type: string;
+                                /** Format: uuid */
+                                id: string;
+                            }[];
+                            photos: {
+                                /** Format: uuid */
+                                id: string;
+                                url: string;
+                                thumbUrl: string;
+                                width: number;
+                                height: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Assign (team, staff member, contractor), reprioritize, reschedule, start, cancel or reopen a work order */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title?: string;
+                        description?: string | null;
+                        /** @description WGS 84 (EPSG:4326) latitude and longitude in degrees */
+                        location?: {
+                            lat: number;
+                            lon: number;
+                        } | null;
+                        /** Format: uuid */
+                        departmentId?: string | null;
+                        team?: string | null;
+                        /** Format: uuid */
+                        assigneeId?: string | null;
+                        /** Format: uuid */
+                        contractorId?: string | null;
+                        /** @enum {string} */
+                        priority?: "low" | "normal" | "high" | "urgent";
+                        /** Format: date-time */
+                        dueAt?: string | null;
+                        checklist?: {
+                            label: string;
+                            done: boolean;
+                        }[];
+                        /** @enum {string} */
+                        status?: "open" | "in_progress" | "cancelled";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @description What staff call it ("work order 1042") */
+                            number: string;
+                            title: string;
+                            description: string | null;
+                            /** @description WGS 84 (EPSG:4326) latitude and longitude in degrees */
+                            location: {
+                                lat: number;
+                                lon: number;
+                            } | null;
+                            department: {
+                                /** Format: uuid */
+                                id: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            } | null;
+                            team: string | null;
+                            assignee: {
+                                /** Format: uuid */
+                                id: string;
+                                displayName: string;
+                            } | null;
+                            contractor: {
+                                /** Format: uuid */
+                                id: string;
+                                displayName: string;
+                            } | null;
+                            /** @enum {string} */
+                            priority: "low" | "normal" | "high" | "urgent";
+                            /** @enum {string} */
+                            status: "open" | "in_progress" | "done" | "cancelled";
+                            /** Format: date-time */
+                            dueAt: string | null;
+                            overdue: boolean;
+                            checklist: {
+                                label: string;
+                                done: boolean;
+                            }[];
+                            completion: {
+                                note: string | null;
+                                /** @description WGS 84 (EPSG:4326) latitude and longitude in degrees */
+                                location: {
+                                    lat: number;
+                                    lon: number;
+                                } | null;
+                                /** Format: date-time */
+                                at: string;
+                            } | null;
+                            isDemo: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/workorders/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Complete a work order in the field: note, where, checklist. Its reports become fixed and their citizens are told. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note: string;
+                        /** @description WGS 84 (EPSG:4326) latitude and longitude in degrees */
+                        location: {
+                            lat: number;
+                            lon: number;
+                        } | null;
+                        checklist?: {
+                            label: string;
+                            done: boolean;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @description What staff call it ("work order 1042") */
+                            number: string;
+                            title: string;
+                            description: string | null;
+                            /** @description WGS 84 (EPSG:4326) latitude and longitude in degrees */
+                            location: {
+                                lat: number;
+                                lon: number;
+                            } | null;
+                            department: {
+                                /** Format: uuid */
+                                id: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            } | null;
+                            team: string | null;
+                            assignee: {
+                                /** Format: uuid */
+                                id: string;
+                                displayName: string;
+                            } | null;
+                            contractor: {
+                                /** Format: uuid */
+                                id: string;
+                                displayName: string;
+                            } | null;
+                            /** @enum {string} */
+                            priority: "low" | "normal" | "high" | "urgent";
+                            /** @enum {string} */
+                            status: "open" | "in_progress" | "done" | "cancelled";
+                            /** Format: date-time */
+                            dueAt: string | null;
+                            overdue: boolean;
+                            checklist: {
+                                label: string;
+                                done: boolean;
+                            }[];
+                            completion: {
+                                note: string | null;
+                                /** @description WGS 84 (EPSG:4326) latitude and longitude in degrees */
+                                location: {
+                                    lat: number;
+                                    lon: number;
+                                } | null;
+                                /** Format: date-time */
+                                at: string;
+                            } | null;
+                            isDemo: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workorders/{id}/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add site photos (multipart/form-data, file fields named "photo"; JPEG, PNG or WebP; re-encoded without EXIF) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @description What staff call it ("work order 1042") */
+                            number: string;
+                            title: string;
+                            description: string | null;
+                            /** @description WGS 84 (EPSG:4326) latitude and longitude in degrees */
+                            location: {
+                                lat: number;
+                                lon: number;
+                            } | null;
+                            department: {
+                                /** Format: uuid */
+                                id: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            } | null;
+                            team: string | null;
+                            assignee: {
+                                /** Format: uuid */
+                                id: string;
+                                displayName: string;
+                            } | null;
+                            contractor: {
+                                /** Format: uuid */
+                                id: string;
+                                displayName: string;
+                            } | null;
+                            /** @enum {string} */
+                            priority: "low" | "normal" | "high" | "urgent";
+                            /** @enum {string} */
+                            status: "open" | "in_progress" | "done" | "cancelled";
+                            /** Format: date-time */
+                            dueAt: string | null;
+                            overdue: boolean;
+                            checklist: {
+                                label: string;
+                                done: boolean;
+                            }[];
+                            completion: {
+                                note: string | null;
+                                /** @description WGS 84 (EPSG:4326) latitude and longitude in degrees */
+                                location: {
+                                    lat: number;
+                                    lon: number;
+                                } | null;
+                                /** Format: date-time */
+                                at: string;
+                            } | null;
+                            isDemo: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        } & {
+                            sources: {
+                                type: string;
+                                /** Format: uuid */
+                                id: string;
+                            }[];
+                            photos: {
+                                /** Format: uuid */
+                                id: string;
+                                url: string;
+                                thumbUrl: string;
+                                width: number;
+                                height: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workorders/{id}/photos/{photoId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A site photo (JPEG) */
+        get: {
+            parameters: {
+                query?: {
+                    size?: "full" | "thumb";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                    photoId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What can be reported: the enabled categories with their questions */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @description Open311 service_code */
+                                code: string;
+                                group: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                description: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                } | null;
+                                keywords: string[];
+                                /** @description Expected time to resolve, in hours */
+                                targetHours: number;
+                                attributes: {
+                                    code: string;
+                                    /** @enum {string} */
+                                    datatype: "string" | "number" | "datetime" | "text" | "singlevaluelist" | "multivaluelist";
+                                    required: boolean;
+                                    description: {
+                                        ar?: string;
+                                        fr?: string;
+                                        zgh?: string;
+                                        en?: string;
+                                    };
+                                    order: number;
+                                    values?: {
+                                        key: string;
+                                        name: {
+                                            ar?: string;
+                                            fr?: string;
+                                            zgh?: string;
+                                            en?: string;
+                                        };
+                                    }[];
+                                }[];
+                                isPublic: boolean;
+                                enabled: boolean;
+                                department: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: {
+                                        ar?: string;
+                                        fr?: string;
+                                        zgh?: string;
+                                        en?: string;
+                                    };
+                                };
+                                isDemo: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/districts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The commune's districts, to say where without a map */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/nearby": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** "Is it one of these?": open public reports of a category within 50 m of a point, nearest first */
+        get: {
+            parameters: {
+                query: {
+                    category: string;
+                    lat: number;
+                    lon: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            radiusMetres: number;
+                            items: ({
+                                number: string;
+                                category: {
+                                    code: string;
+                                    name: {
+                                        ar?: string;
+                                        fr?: string;
+                                        zgh?: string;
+                                        en?: string;
+                                    };
+                                };
+                                /** @enum {string} */
+                                status: "open" | "acknowledged" | "in_progress" | "fixed" | "closed" | "not_fixed" | "not_responsible" | "duplicate" | "rejected";
+                                /** @description WGS 84 (EPSG:4326) latitude and longitude in degrees */
+                                location: {
+                                    lat: number;
+                                    lon: number;
+                                } | null;
+                                address: string | null;
+                                district: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: {
+                                        ar?: string;
+                                        fr?: string;
+                                        zgh?: string;
+                                        en?: string;
+                                    };
+                                } | null;
+                                /** @description null when staff hid it */
+                                description: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                /** Format: date-time */
+                                expectedBy: string;
+                                /** Format: date-time */
+                                resolvedAt: string | null;
+                                resolution: {
+                                    note: string | null;
+                                    responsibleBody: string | null;
+                                    duplicateOf: string | null;
+                                };
+                                photos: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    url: string;
+                                    thumbUrl: string;
+                                    width: number;
+                                    height: number;
+                                }[];
+                                isDemo: boolean;
+                            } & {
+                                distanceMetres: number;
+                            })[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Public reports, newest first: filter by category, status (or unresolved/resolved), district, date, map box */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    /** @description One or more codes, comma-separated */
+                    category?: string;
+                    status?: string;
+                    district?: string;
+                    from?: string;
+                    to?: string;
+                    /** @description west,south,east,north in degrees (WGS 84) */
+                    bbox?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                number: string;
+                                category: {
+                                    code: string;
+                                    name: {
+                                        ar?: string;
+                                        fr?: string;
+                                        zgh?: string;
+                                        en?: string;
+                                    };
+                                };
+                                /** @enum {string} */
+                                status: "open" | "acknowledged" | "in_progress" | "fixed" | "closed" | "not_fixed" | "not_responsible" | "duplicate" | "rejected";
+                                /** @description WGS 84 (EPSG:4326) latitude and longitude in degrees */
+                                location: {
+                                    lat: number;
+                                    lon: number;
+                                } | null;
+                                address: string | null;
+                                district: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: {
+                                        ar?: string;
+                                        fr?: string;
+                                        zgh?: string;
+                                        en?: string;
+                                    };
+                                } | null;
+                                /** @description null when staff hid it */
+                                description: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                /** Format: date-time */
+                                expectedBy: string;
+                                /** Format: date-time */
+                                resolvedAt: string | null;
+                                resolution: {
+                                    note: string | null;
+                                    responsibleBody: string | null;
+                                    duplicateOf: string | null;
+                                };
+                                photos: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    url: string;
+                                    thumbUrl: string;
+                                    width: number;
+                                    height: number;
+                                }[];
+                                isDemo: boolean;
+                            }[];
+                            page: {
+                                total: number;
+                                limit: number;
+                                offset: number;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * File a report: a place on the map or an address, a category, a description; contact details optional and never public
+         * @description Send an Idempotency-Key header (any unique string) so a retried submission creates one report. The answer holds the tracking number and the secret of the tracking link (send it back in X-Report-Token).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        category: string;
+                        /** @description WGS 84 (EPSG:4326) latitude and longitude in degrees */
+                        location?: {
+                            lat: number;
+                            lon: number;
+                        } | null;
+                        address?: string | null;
+                        /** Format: uuid */
+                        districtId?: string | null;
+                        description: string;
+                        attributes?: {
+                            [key: string]: string | number | string[];
+                        };
+                        contact?: {
+                            name?: string | null;
+                            /** Format: email */
+                            email?: string | null;
+                            phone?: string | null;
+                        } | null;
+                        /** @enum {string} */
+                        locale?: "ar" | "fr" | "zgh" | "en";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            report: ({
+                                number: string;
+                                category: {
+                                    code: string;
+                                    name: {
+                                        ar?: string;
+                                        fr?: string;
+                                        zgh?: string;
+                                        en?: string;
+                                    };
+                                };
+                                /** @enum {string} */
+                                status: "open" | "acknowledged" | "in_progress" | "fixed" | "closed" | "not_fixed" | "not_responsible" | "duplicate" | "rejected";
+                                /** @description WGS 84 (EPSG:4326) latitude and longitude in degrees */
+                                location: {
+                                    lat: number;
+                                    lon: number;
+                                } | null;
+                                address: string | null;
+                                district: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: {
+                                        ar?: string;
+                                        fr?: string;
+                                        zgh?: string;
+                                        en?: string;
+                                    };
+                                } | null;
+                                /** @description null when staff hid it */
+                                description: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                /** Format: date-time */
+                                expectedBy: string;
+                                /** Format: date-time */
+                                resolvedAt: string | null;
+                                resolution: {
+                                    note: string | null;
+                                    responsibleBody: string | null;
+                                    duplicateOf: string | null;
+                                };
+                                photos: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    url: string;
+                                    thumbUrl: string;
+                                    width: number;
+                                    height: number;
+                                }[];
+                                isDemo: boolean;
+                            } & {
+                                updates: {
+                                    /** Format: date-time */
+                                    at: string;
+                                    /** @enum {string|null} */
+                                    status: "open" | "acknowledged" | "in_progress" | "fixed" | "closed" | "not_fixed" | "not_responsible" | "duplicate" | "rejected" | null;
+                                    text: string | null;
+                                }[];
+                            }) & {
+                                attributes: {
+                                    [key: string]: string | number | string[];
+                                };
+                                contact: {
+                                    name: string | null;
+                                    email: string | null;
+                                    phone: string | null;
+                                };
+                                /** Format: date-time */
+                                editableUntil: string;
+                                canEdit: boolean;
+                                canReopen: boolean;
+                                /** @description Photos waiting for staff approval before the public sees them */
+                                photosPending: number;
+                            };
+                            /** @description The secret of the tracking link: send it back in X-Report-Token */
+                            token: string;
+                            trackingUrl: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            report: ({
+                                number: string;
+                                category: {
+                                    code: string;
+                                    name: {
+                                        ar?: string;
+                                        fr?: string;
+                                        zgh?: string;
+                                        en?: string;
+                                    };
+                                };
+                                /** @enum {string} */
+                                status: "open" | "acknowledged" | "in_progress" | "fixed" | "closed" | "not_fixed" | "not_responsible" | "duplicate" | "rejected";
+                                /** @description WGS 84 (EPSG:4326) latitude and longitude in degrees */
+                                location: {
+                                    lat: number;
+                                    lon: number;
+                                } | null;
+                                address: string | null;
+                                district: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: {
+                                        ar?: string;
+                                        fr?: string;
+                                        zgh?: string;
+                                        en?: string;
+                                    };
+                                } | null;
+                                /** @description null when staff hid it */
+                                description: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                /** Format: date-time */
+                                expectedBy: string;
+                                /** Format: date-time */
+                                resolvedAt: string | null;
+                                resolution: {
+                                    note: string | null;
+                                    responsibleBody: string | null;
+                                    duplicateOf: string | null;
+                                };
+                                photos: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    url: string;
+                                    thumbUrl: string;
+                                    width: number;
+                                    height: number;
+                                }[];
+                                isDemo: boolean;
+                            } & {
+                                updates: {
+                                    /** Format: date-time */
+                                    at: string;
+                                    /** @enum {string|null} */
+                                    status: "open" | "acknowledged" | "in_progress" | "fixed" | "closed" | "not_fixed" | "not_responsible" | "duplicate" | "rejected" | null;
+                                    text: string | null;
+                                }[];
+                            }) & {
+                                attributes: {
+                                    [key: string]: string | number | string[];
+                                };
+                                contact: {
+                                    name: string | null;
+                                    email: string | null;
+                                    phone: string | null;
+                                };
+                                /** Format: date-time */
+                                editableUntil: string;
+                                canEdit: boolean;
+                                canReopen: boolean;
+                                /** @description Photos waiting for staff approval before the public sees them */
+                                photosPending: number;
+                            };
+                            /** @description The secret of the tracking link: send it back in X-Report-Token */
+                            token: string;
+                            trackingUrl: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One public report with its public history */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The tracking number */
+                    number: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            number: string;
+                            category: {
+                                code: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            };
+                            /** @enum {string} */
+                            status: "open" | "acknowledged" | "in_progress" | "fixed" | "closed" | "not_fixed" | "not_responsible" | "duplicate" | "rejected";
+                            /** @description WGS 84 (EPSG:4326) latitude and longitude in degrees */
+                            location: {
+                                lat: number;
+                                lon: number;
+                            } | null;
+                            address: string | null;
+                            district: {
+                                /** Format: uuid */
+                                id: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            } | null;
+                            /** @description null when staff hid it */
+                            description: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** Format: date-time */
+                            expectedBy: string;
+                            /** Format: date-time */
+                            resolvedAt: string | null;
+                            resolution: {
+                                note: string | null;
+                                responsibleBody: string | null;
+                                duplicateOf: string | null;
+                            };
+                            photos: {
+                                /** Format: uuid */
+                                id: string;
+                                url: string;
+                                thumbUrl: string;
+                                width: number;
+                                height: number;
+                            }[];
+                            isDemo: boolean;
+                        } & {
+                            updates: {
+                                /** Format: date-time */
+                                at: string;
+                                /** @enum {string|null} */
+                                status: "open" | "acknowledged" | "in_progress" | "fixed" | "closed" | "not_fixed" | "not_responsible" | "duplicate" | "rejected" | null;
+                                text: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{number}/follow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Follow a report instead of filing a duplicate: its public updates come by email */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The tracking number */
+                    number: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: email */
+                        email: string;
+                        /** @enum {string} */
+                        locale?: "ar" | "fr" | "zgh" | "en";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{number}/photos/{photoId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A report's photo (JPEG): approved ones for everyone, the citizen's own with X-Report-Token */
+        get: {
+            parameters: {
+                query?: {
+                    size?: "full" | "thumb";
+                };
+                header?: {
+                    "x-report-token"?: string;
+                };
+                path: {
+                    /** @description The tracking number */
+                    number: string;
+                    photoId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{number}/track": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The citizen's own view of their report (secret of the tracking link in X-Report-Token) */
+        get: {
+            parameters: {
+                query?: never;
+                header: {
+                    "x-report-token": string;
+                };
+                path: {
+                    /** @description The tracking number */
+                    number: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": ({
+                            number: string;
+                            category: {
+                                code: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            };
+                            /** @enum {string} */
+                            status: "open" | "acknowledged" | "in_progress" | "fixed" | "closed" | "not_fixed" | "not_responsible" | "duplicate" | "rejected";
+                            /** @description WGS 84 (EPSG:4326) latitude and longitude in degrees */
+                            location: {
+                                lat: number;
+                                lon: number;
+                            } | null;
+                            address: string | null;
+                            district: {
+                                /** Format: uuid */
+                                id: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            } | null;
+                            /** @description null when staff hid it */
+                            description: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** Format: date-time */
+                            expectedBy: string;
+                            /** Format: date-time */
+                            resolvedAt: string | null;
+                            resolution: {
+                                note: string | null;
+                                responsibleBody: string | null;
+                                duplicateOf: string | null;
+                            };
+                            photos: {
+                                /** Format: uuid */
+                                id: string;
+                                url: string;
+                                thumbUrl: string;
+                                width: number;
+                                height: number;
+                            }[];
+                            isDemo: boolean;
+                        } & {
+                            updates: {
+                                /** Format: date-time */
+                                at: string;
+                                /** @enum {string|null} */
+                                status: "open" | "acknowledged" | "in_progress" | "fixed" | "closed" | "not_fixed" | "not_responsible" | "duplicate" | "rejected" | null;
+                                text: string | null;
+                            }[];
+                        }) & {
+                            attributes: {
+                                [key: string]: string | number | string[];
+                            };
+                            contact: {
+                                name: string | null;
+                                email: string | null;
+                                phone: string | null;
+                            };
+                            /** Format: date-time */
+                            editableUntil: string;
+                            canEdit: boolean;
+                            canReopen: boolean;
+                            /** @description Photos waiting for staff approval before the public sees them */
+                            photosPending: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edit the description or answers shortly after sending; remove my contact details at any time */
+        patch: {
+            parameters: {
+                query?: never;
+                header: {
+                    "x-report-token": string;
+                };
+                path: {
+                    /** @description The tracking number */
+                    number: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        description?: string;
+                        attributes?: {
+                            [key: string]: string | number | string[];
+                        };
+                        /**
+                         * @description Remove my name, email and phone from the report
+                         * @enum {boolean}
+                         */
+                        removeContact?: true;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": ({
+                            number: string;
+                            category: {
+                                code: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            };
+                            /** @enum {string} */
+                            status: "open" | "acknowledged" | "in_progress" | "fixed" | "closed" | "not_fixed" | "not_responsible" | "duplicate" | "rejected";
+                            /** @description WGS 84 (EPSG:4326) latitude and longitude in degrees */
+                            location: {
+                                lat: number;
+                                lon: number;
+                            } | null;
+                            address: string | null;
+                            district: {
+                                /** Format: uuid */
+                                id: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            } | null;
+                            /** @description null when staff hid it */
+                            description: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** Format: date-time */
+                            expectedBy: string;
+                            /** Format: date-time */
+                            resolvedAt: string | null;
+                            resolution: {
+                                note: string | null;
+                                responsibleBody: string | null;
+                                duplicateOf: string | null;
+                            };
+                            photos: {
+                                /** Format: uuid */
+                                id: string;
+                                url: string;
+                                thumbUrl: string;
+                                width: number;
+                                height: number;
+                            }[];
+                            isDemo: boolean;
+                        } & {
+                            updates: {
+                                /** Format: date-time */
+                                at: string;
+                                /** @enum {string|null} */
+                                status: "open" | "acknowledged" | "in_progress" | "fixed" | "closed" | "not_fixed" | "not_responsible" | "duplicate" | "rejected" | null;
+                                text: string | null;
+                            }[];
+                        }) & {
+                            attributes: {
+                                [key: string]: string | number | string[];
+                            };
+                            contact: {
+                                name: string | null;
+                                email: string | null;
+                                phone: string | null;
+                            };
+                            /** Format: date-time */
+                            editableUntil: string;
+                            canEdit: boolean;
+                            canReopen: boolean;
+                            /** @description Photos waiting for staff approval before the public sees them */
+                            photosPending: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/reports/{number}/track/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add photos shortly after sending (multipart/form-data, fields named "photo"; at most 5 per report; shown publicly once staff approve them) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    "x-report-token": string;
+                };
+                path: {
+                    /** @description The tracking number */
+                    number: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": ({
+                            number: string;
+                            category: {
+                                code: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            };
+                            /** @enum {string} */
+                            status: "open" | "acknowledged" | "in_progress" | "fixed" | "closed" | "not_fixed" | "not_responsible" | "duplicate" | "rejected";
+                            /** @description WGS 84 (EPSG:4326) latitude and longitude in degrees */
+                            location: {
+                                lat: number;
+                                lon: number;
+                            } | null;
+                            address: string | null;
+                            district: {
+                                /** Format: uuid */
+                                id: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            } | null;
+                            /** @description null when staff hid it */
+                            description: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** Format: date-time */
+                            expectedBy: string;
+                            /** Format: date-time */
+                            resolvedAt: string | null;
+                            resolution: {
+                                note: string | null;
+                                responsibleBody: string | null;
+                                duplicateOf: string | null;
+                            };
+                            photos: {
+                                /** Format: uuid */
+                                id: string;
+                                url: string;
+                                thumbUrl: string;
+                                width: number;
+                                height: number;
+                            }[];
+                            isDemo: boolean;
+                        } & {
+                            updates: {
+                                /** Format: date-time */
+                                at: string;
+                                /** @enum {string|null} */
+                                status: "open" | "acknowledged" | "in_progress" | "fixed" | "closed" | "not_fixed" | "not_responsible" | "duplicate" | "rejected" | null;
+                                text: string | null;
+                            }[];
+                        }) & {
+                            attributes: {
+                                [key: string]: string | number | string[];
+                            };
+                            contact: {
+                                name: string | null;
+                                email: string | null;
+                                phone: string | null;
+                            };
+                            /** Format: date-time */
+                            editableUntil: string;
+                            canEdit: boolean;
+                            canReopen: boolean;
+                            /** @description Photos waiting for staff approval before the public sees them */
+                            photosPending: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{number}/track/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** "Not fixed": reopen a resolved report, saying what is still wrong */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    "x-report-token": string;
+                };
+                path: {
+                    /** @description The tracking number */
+                    number: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": ({
+                            number: string;
+                            category: {
+                                code: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            };
+                            /** @enum {string} */
+                            status: "open" | "acknowledged" | "in_progress" | "fixed" | "closed" | "not_fixed" | "not_responsible" | "duplicate" | "rejected";
+                            /** @description WGS 84 (EPSG:4326) latitude and longitude in degrees */
+                            location: {
+                                lat: number;
+                                lon: number;
+                            } | null;
+                            address: string | null;
+                            district: {
+                                /** Format: uuid */
+                                id: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            } | null;
+                            /** @description null when staff hid it */
+                            description: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** Format: date-time */
+                            expectedBy: string;
+                            /** Format: date-time */
+                            resolvedAt: string | null;
+                            resolution: {
+                                note: string | null;
+                                responsibleBody: string | null;
+                                duplicateOf: string | null;
+                            };
+                            photos: {
+                                /** Format: uuid */
+                                id: string;
+                                url: string;
+                                thumbUrl: string;
+                                width: number;
+                                height: number;
+                            }[];
+                            isDemo: boolean;
+                        } & {
+                            updates: {
+                                /** Format: date-time */
+                                at: string;
+                                /** @enum {string|null} */
+                                status: "open" | "acknowledged" | "in_progress" | "fixed" | "closed" | "not_fixed" | "not_responsible" | "duplicate" | "rejected" | null;
+                                text: string | null;
+                            }[];
+                        }) & {
+                            attributes: {
+                                [key: string]: string | number | string[];
+                            };
+                            contact: {
+                                name: string | null;
+                                email: string | null;
+                                phone: string | null;
+                            };
+                            /** Format: date-time */
+                            editableUntil: string;
+                            canEdit: boolean;
+                            canReopen: boolean;
+                            /** @description Photos waiting for staff approval before the public sees them */
+                            photosPending: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/triage/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The queue: reports of the caller's departments, filterable; overdue ones flagged */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    /** @description One or more codes, comma-separated */
+                    category?: string;
+                    status?: string;
+                    district?: string;
+                    from?: string;
+                    to?: string;
+                    /** @description west,south,east,north in degrees (WGS 84) */
+                    bbox?: string;
+                    overdue?: boolean;
+                    order?: "newest" | "due";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                number: string;
+                                category: {
+                                    code: string;
+                                    name: {
+                                        ar?: string;
+                                        fr?: string;
+                                        zgh?: string;
+                                        en?: string;
+                                    };
+                                };
+                                department: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: {
+                                        ar?: string;
+                                        fr?: string;
+                                        zgh?: string;
+                                        en?: string;
+                                    };
+                                };
+                                /** @enum {string} */
+                                status: "open" | "acknowledged" | "in_progress" | "fixed" | "closed" | "not_fixed" | "not_responsible" | "duplicate" | "rejected";
+                                /** @description WGS 84 (EPSG:4326) latitude and longitude in degrees */
+                                location: {
+                                    lat: number;
+                                    lon: number;
+                                } | null;
+                                address: string | null;
+                                district: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: {
+                                        ar?: string;
+                                        fr?: string;
+                                        zgh?: string;
+                                        en?: string;
+                                    };
+                                } | null;
+                                description: string;
+                                textHidden: boolean;
+                                source: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                /** Format: date-time */
+                                expectedBy: string;
+                                overdue: boolean;
+                                /** Format: date-time */
+                                resolvedAt: string | null;
+                                reopenCount: number;
+                                resolution: {
+                                    note: string | null;
+                                    responsibleBody: string | null;
+                                    duplicateOf: string | null;
+                                };
+                                isDemo: boolean;
+                            }[];
+                            page: {
+                                total: number;
+                                limit: number;
+                                offset: number;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/triage/reports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everything about a report: history with internal notes, all photos, its work order */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            number: string;
+                            category: {
+                                code: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            };
+                            department: {
+                                /** Format: uuid */
+                                id: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            };
+                            /** @enum {string} */
+                            status: "open" | "acknowledged" | "in_progress" | "fixed" | "closed" | "not_fixed" | "not_responsible" | "duplicate" | "rejected";
+                            /** @description WGS 84 (EPSG:4326) latitude and longitude in degrees */
+                            location: {
+                                lat: number;
+                                lon: number;
+                            } | null;
+                            address: string | null;
+                            district: {
+                                /** Format: uuid */
+                                id: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            } | null;
+                            description: string;
+                            textHidden: boolean;
+                            source: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** Format: date-time */
+                            expectedBy: string;
+                            overdue: boolean;
+                            /** Format: date-time */
+                            resolvedAt: string | null;
+                            reopenCount: number;
+                            resolution: {
+                                note: string | null;
+                                responsibleBody: string | null;
+                                duplicateOf: string | null;
+                            };
+                            isDemo: boolean;
+                        } & {
+                            attributes: {
+                                [key: string]: string | number | string[];
+                            };
+                            /** @description null without the right to read contacts */
+                            contact: {
+                                name: string | null;
+                                email: string | null;
+                                phone: string | null;
+                            } | null;
+                            updates: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: date-time */
+                                at: string;
+                                kind: string;
+                                /** @enum {string|null} */
+                                status: "open" | "acknowledged" | "in_progress" | "fixed" | "closed" | "not_fixed" | "not_responsible" | "duplicate" | "rejected" | null;
+                                text: string | null;
+                                isPublic: boolean;
+                                author: string | null;
+                            }[];
+                            photos: ({
+                                /** Format: uuid */
+                                id: string;
+                                url: string;
+                                thumbUrl: string;
+                                width: number;
+                                height: number;
+                            } & {
+                                approved: boolean;
+                                hidden: boolean;
+                                uploadedBy: string;
+                            })[];
+                            workOrder: {
+                                /** Format: uuid */
+                                id: string;
+                                number: string;
+                                status: string;
+                                team: string | null;
+                                assignee: string | null;
+                                contractor: string | null;
+                                priority: string;
+                                /** Format: date-time */
+                                dueAt: string | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/triage/reports/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change the status (the citizen is told): acknowledge, start, fix, close, or close without a fix, as not ours, as a duplicate, rejected; reopen */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "open" | "acknowledged" | "in_progress" | "fixed" | "closed" | "not_fixed" | "not_responsible" | "duplicate" | "rejected";
+                        note?: string | null;
+                        responsibleBody?: string | null;
+                        /** @description The tracking number */
+                        duplicateOf?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            number: string;
+                            category: {
+                                code: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            };
+                            department: {
+                                /** Format: uuid */
+                                id: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            };
+                            /** @enum {string} */
+                            status: "open" | "acknowledged" | "in_progress" | "fixed" | "closed" | "not_fixed" | "not_responsible" | "duplicate" | "rejected";
+                            /** @description WGS 84 (EPSG:4326) latitude and longitude in degrees */
+                            location: {
+                                lat: number;
+                                lon: number;
+                            } | null;
+                            address: string | null;
+                            district: {
+                                /** Format: uuid */
+                                id: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            } | null;
+                            description: string;
+                            textHidden: boolean;
+                            source: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** Format: date-time */
+                            expectedBy: string;
+                            overdue: boolean;
+                            /** Format: date-time */
+                            resolvedAt: string | null;
+                            reopenCount: number;
+                            resolution: {
+                                note: string | null;
+                                responsibleBody: string | null;
+                                duplicateOf: string | null;
+                            };
+                            isDemo: boolean;
+                        } & {
+                            attributes: {
+                                [key: string]: string | number | string[];
+                            };
+                            /** @description null without the right to read contacts */
+                            contact: {
+                                name: string | null;
+                                email: string | null;
+                                phone: string | null;
+                            } | null;
+                            updates: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: date-time */
+                                at: string;
+                                kind: string;
+                                /** @enum {string|null} */
+                                status: "open" | "acknowledged" | "in_progress" | "fixed" | "closed" | "not_fixed" | "not_responsible" | "duplicate" | "rejected" | null;
+                                text: string | null;
+                                isPublic: boolean;
+                                author: string | null;
+                            }[];
+                            photos: ({
+                                /** Format: uuid */
+                                id: string;
+                                url: string;
+                                thumbUrl: string;
+                                width: number;
+                                height: number;
+                            } & {
+                                approved: boolean;
+                                hidden: boolean;
+                                uploadedBy: string;
+                            })[];
+                            workOrder: {
+                                /** Format: uuid */
+                                id: string;
+                                number: string;
+                                status: string;
+                                team: string | null;
+                                assignee: string | null;
+                                contractor: string | null;
+                                priority: string;
+                                /** Format: date-time */
+                                dueAt: string | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/triage/reports/{id}/updates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A public update (sent to the citizen) or an internal note */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        text: string;
+                        /** @description Shown on the report and sent to its citizens; false: an internal note */
+                        public: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            number: string;
+                            category: {
+                                code: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            };
+                            department: {
+                                /** Format: uuid */
+                                id: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            };
+                            /** @enum {string} */
+                            status: "open" | "acknowledged" | "in_progress" | "fixed" | "closed" | "not_fixed" | "not_responsible" | "duplicate" | "rejected";
+                            /** @description WGS 84 (EPSG:4326) latitude and longitude in degrees */
+                            location: {
+                                lat: number;
+                                lon: number;
+                            } | null;
+                            address: string | null;
+                            district: {
+                                /** Format: uuid */
+                                id: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            } | null;
+                            description: string;
+                            textHidden: boolean;
+                            source: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** Format: date-time */
+                            expectedBy: string;
+                            overdue: boolean;
+                            /** Format: date-time */
+                            resolvedAt: string | null;
+                            reopenCount: number;
+                            resolution: {
+                                note: string | null;
+                                responsibleBody: string | null;
+                                duplicateOf: string | null;
+                            };
+                            isDemo: boolean;
+                        } & {
+                            attributes: {
+                                [key: string]: string | number | string[];
+                            };
+                            /** @description null without the right to read contacts */
+                            contact: {
+                                name: string | null;
+                                email: string | null;
+                                phone: string | null;
+                            } | null;
+                            updates: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: date-time */
+                                at: string;
+                                kind: string;
+                                /** @enum {string|null} */
+                                status: "open" | "acknowledged" | "in_progress" | "fixed" | "closed" | "not_fixed" | "not_responsible" | "duplicate" | "rejected" | null;
+                                text: string | null;
+                                isPublic: boolean;
+                                author: string | null;
+                            }[];
+                            photos: ({
+                                /** Format: uuid */
+                                id: string;
+                                url: string;
+                                thumbUrl: string;
+                                width: number;
+                                height: number;
+                            } & {
+                                approved: boolean;
+                                hidden: boolean;
+                                uploadedBy: string;
+                            })[];
+                            workOrder: {
+                                /** Format: uuid */
+                                id: string;
+                                number: string;
+                                status: string;
+                                team: string | null;
+                                assignee: string | null;
+                                contractor: string | null;
+                                priority: string;
+                                /** Format: date-time */
+                                dueAt: string | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/triage/reports/{id}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Assign to a team, a staff member or a contractor through the report's work order */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        team?: string | null;
+                        /** Format: uuid */
+                        assigneeId?: string | null;
+                        /** Format: uuid */
+                        contractorId?: string | null;
+                        /** @enum {string} */
+                        priority?: "low" | "normal" | "high" | "urgent";
+                        /** Format: date-time */
+                        dueAt?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            number: string;
+                            category: {
+                                code: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            };
+                            department: {
+                                /** Format: uuid */
+                                id: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            };
+                            /** @enum {string} */
+                            status: "open" | "acknowledged" | "in_progress" | "fixed" | "closed" | "not_fixed" | "not_responsible" | "duplicate" | "rejected";
+                            /** @description WGS 84 (EPSG:4326) latitude and longitude in degrees */
+                            location: {
+                                lat: number;
+                                lon: number;
+                            } | null;
+                            address: string | null;
+                            district: {
+                                /** Format: uuid */
+                                id: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            } | null;
+                            description: string;
+                            textHidden: boolean;
+                            source: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** Format: date-time */
+                            expectedBy: string;
+                            overdue: boolean;
+                            /** Format: date-time */
+                            resolvedAt: string | null;
+                            reopenCount: number;
+                            resolution: {
+                                note: string | null;
+                                responsibleBody: string | null;
+                                duplicateOf: string | null;
+                            };
+                            isDemo: boolean;
+                        } & {
+                            attributes: {
+                                [key: string]: string | number | string[];
+                            };
+                            /** @description null without the right to read contacts */
+                            contact: {
+                                name: string | null;
+                                email: string | null;
+                                phone: string | null;
+                            } | null;
+                            updates: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: date-time */
+                                at: string;
+                                kind: string;
+                                /** @enum {string|null} */
+                                status: "open" | "acknowledged" | "in_progress" | "fixed" | "closed" | "not_fixed" | "not_responsible" | "duplicate" | "rejected" | null;
+                                text: string | null;
+                                isPublic: boolean;
+                                author: string | null;
+                            }[];
+                            photos: ({
+                                /** Format: uuid */
+                                id: string;
+                                url: string;
+                                thumbUrl: string;
+                                width: number;
+                                height: number;
+                            } & {
+                                approved: boolean;
+                                hidden: boolean;
+                                uploadedBy: string;
+                            })[];
+                            workOrder: {
+                                /** Format: uuid */
+                                id: string;
+                                number: string;
+                                status: string;
+                                team: string | null;
+                                assignee: string | null;
+                                contractor: string | null;
+                                priority: string;
+                                /** Format: date-time */
+                                dueAt: string | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/triage/reports/{id}/moderation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hide the text from the public; approve or hide photos */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        textHidden?: boolean;
+                        photos?: {
+                            /** Format: uuid */
+                            id: string;
+                            approved?: boolean;
+                            hidden?: boolean;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            number: string;
+                            category: {
+                                code: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            };
+                            department: {
+                                /** Format: uuid */
+                                id: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            };
+                            /** @enum {string} */
+                            status: "open" | "acknowledged" | "in_progress" | "fixed" | "closed" | "not_fixed" | "not_responsible" | "duplicate" | "rejected";
+                            /** @description WGS 84 (EPSG:4326) latitude and longitude in degrees */
+                            location: {
+                                lat: number;
+                                lon: number;
+                            } | null;
+                            address: string | null;
+                            district: {
+                                /** Format: uuid */
+                                id: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            } | null;
+                            description: string;
+                            textHidden: boolean;
+                            source: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** Format: date-time */
+                            expectedBy: string;
+                            overdue: boolean;
+                            /** Format: date-time */
+                            resolvedAt: string | null;
+                            reopenCount: number;
+                            resolution: {
+                                note: string | null;
+                                responsibleBody: string | null;
+                                duplicateOf: string | null;
+                            };
+                            isDemo: boolean;
+                        } & {
+                            attributes: {
+                                [key: string]: string | number | string[];
+                            };
+                            /** @description null without the right to read contacts */
+                            contact: {
+                                name: string | null;
+                                email: string | null;
+                                phone: string | null;
+                            } | null;
+                            updates: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: date-time */
+                                at: string;
+                                kind: string;
+                                /** @enum {string|null} */
+                                status: "open" | "acknowledged" | "in_progress" | "fixed" | "closed" | "not_fixed" | "not_responsible" | "duplicate" | "rejected" | null;
+                                text: string | null;
+                                isPublic: boolean;
+                                author: string | null;
+                            }[];
+                            photos: ({
+                                /** Format: uuid */
+                                id: string;
+                                url: string;
+                                thumbUrl: string;
+                                width: number;
+                                height: number;
+                            } & {
+                                approved: boolean;
+                                hidden: boolean;
+                                uploadedBy: string;
+                            })[];
+                            workOrder: {
+                                /** Format: uuid */
+                                id: string;
+                                number: string;
+                                status: string;
+                                team: string | null;
+                                assignee: string | null;
+                                contractor: string | null;
+                                priority: string;
+                                /** Format: date-time */
+                                dueAt: string | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/triage/reports/{id}/photos/{photoId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Any photo of a report (JPEG), approved or not */
+        get: {
+            parameters: {
+                query?: {
+                    size?: "full" | "thumb";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                    photoId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/triage/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every category, enabled or not */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @description Open311 service_code */
+                                code: string;
+                                group: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                description: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                } | null;
+                                keywords: string[];
+                                /** @description Expected time to resolve, in hours */
+                                targetHours: number;
+                                attributes: {
+                                    code: string;
+                                    /** @enum {string} */
+                                    datatype: "string" | "number" | "datetime" | "text" | "singlevaluelist" | "multivaluelist";
+                                    required: boolean;
+                                    description: {
+                                        ar?: string;
+                                        fr?: string;
+                                        zgh?: string;
+                                        en?: string;
+                                    };
+                                    order: number;
+                                    values?: {
+                                        key: string;
+                                        name: {
+                                            ar?: string;
+                                            fr?: string;
+                                            zgh?: string;
+                                            en?: string;
+                                        };
+                                    }[];
+                                }[];
+                                isPublic: boolean;
+                                enabled: boolean;
+                                department: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: {
+                                        ar?: string;
+                                        fr?: string;
+                                        zgh?: string;
+                                        en?: string;
+                                    };
+                                };
+                                isDemo: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a category */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        code: string;
+                        /** Format: uuid */
+                        departmentId: string;
+                        group: string;
+                        name: {
+                            ar?: string;
+                            fr?: string;
+                            zgh?: string;
+                            en?: string;
+                        };
+                        description?: {
+                            ar?: string;
+                            fr?: string;
+                            zgh?: string;
+                            en?: string;
+                        } | null;
+                        keywords?: string[];
+                        targetHours: number;
+                        attributes?: {
+                            code: string;
+                            /** @enum {string} */
+                            datatype: "string" | "number" | "datetime" | "text" | "singlevaluelist" | "multivaluelist";
+                            required: boolean;
+                            description: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                            order: number;
+                            values?: {
+                                key: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            }[];
+                        }[];
+                        isPublic?: boolean;
+                        enabled?: boolean;
+                        sortOrder?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @description Open311 service_code */
+                            code: string;
+                            group: string;
+                            name: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                            description: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            } | null;
+                            keywords: string[];
+                            /** @description Expected time to resolve, in hours */
+                            targetHours: number;
+                            attributes: {
+                                code: string;
+                                /** @enum {string} */
+                                datatype: "string" | "number" | "datetime" | "text" | "singlevaluelist" | "multivaluelist";
+                                required: boolean;
+                                description: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                order: number;
+                                values?: {
+                                    key: string;
+                                    name: {
+                                        ar?: string;
+                                        fr?: string;
+                                        zgh?: string;
+                                        en?: string;
+                                    };
+                                }[];
+                            }[];
+                            isPublic: boolean;
+                            enabled: boolean;
+                            department: {
+                                /** Format: uuid */
+                                id: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            };
+                            isDemo: boolean;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/triage/categories/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a category */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        departmentId?: string;
+                        group?: string;
+                        name?: {
+                            ar?: string;
+                            fr?: string;
+                            zgh?: string;
+                            en?: string;
+                        };
+                        description?: {
+                            ar?: string;
+                            fr?: string;
+                            zgh?: string;
+                            en?: string;
+                        } | null;
+                        keywords?: string[];
+                        targetHours?: number;
+                        attributes?: {
+                            code: string;
+                            /** @enum {string} */
+                            datatype: "string" | "number" | "datetime" | "text" | "singlevaluelist" | "multivaluelist";
+                            required: boolean;
+                            description: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                            order: number;
+                            values?: {
+                                key: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            }[];
+                        }[];
+                        isPublic?: boolean;
+                        enabled?: boolean;
+                        sortOrder?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @description Open311 service_code */
+                            code: string;
+                            group: string;
+                            name: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                            description: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            } | null;
+                            keywords: string[];
+                            /** @description Expected time to resolve, in hours */
+                            targetHours: number;
+                            attributes: {
+                                code: string;
+                                /** @enum {string} */
+                                datatype: "string" | "number" | "datetime" | "text" | "singlevaluelist" | "multivaluelist";
+                                required: boolean;
+                                description: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                order: number;
+                                values?: {
+                                    key: string;
+                                    name: {
+                                        ar?: string;
+                                        fr?: string;
+                                        zgh?: string;
+                                        en?: string;
+                                    };
+                                }[];
+                            }[];
+                            isPublic: boolean;
+                            enabled: boolean;
+                            department: {
+                                /** Format: uuid */
+                                id: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            };
+                            isDemo: boolean;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {

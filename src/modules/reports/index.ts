@@ -1,0 +1,19 @@
+/**
+ * Citizen reports (FixMyStreet-style; Open311 GeoReport v2 service requests): categories owned
+ * by departments, filing from the portal with a place or an address, duplicate check, tracking
+ * by a secret link, public map and list, and the office's triage, which hands the field work to
+ * work orders. Citizens' routes under `/api/v1/reports`, the office's under `/api/v1/triage`.
+ */
+import { definePermissions } from '../../platform/auth/permissions.js';
+
+definePermissions({
+  'reports.reports.read': ['supervisor', 'agent', 'technician', 'inspector', 'viewer'],
+  'reports.reports.triage': ['supervisor', 'agent'],
+  'reports.reports.moderate': ['supervisor', 'agent'],
+  'reports.contacts.read': ['supervisor', 'agent'],
+  'reports.categories.manage': ['supervisor'],
+});
+
+/** Used by the demo seed, inside the commune's transaction (it records its own audit entries). */
+export { type Attribute, countCategories, insertCategory } from './categories.repository.js';
+export { reportsRoutes as reportsModule } from './reports.routes.js';

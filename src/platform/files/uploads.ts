@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import type {} from '@fastify/multipart';
+import type { FastifyRequest } from 'fastify';
+import { AppError } from '../http/errors.js';
+import { LIMITS } from '../limits.js';
+import { imageTooLarge, processImage } from './images.js';
+import type { FileStore } from './store.js';
+
+export interface StoredImage {
+  fileKey: string;
+  thumbKey: string;
+  width: number;
+  height: number;
+  bytes: number;
+}
+
+export const tooManyPhotos = (max: number) => new AppError('too_many_photos', 422, 'problem.photos.too_many.detail', { max });
+
+/**
+ * Reads the photos of a multipart/form-data request (file fields named `photo`; nothing else is
+ * accepted), checks and re-encodes every one (content, not name; no EXIF), and only when all are
+ * good stores them: a bad photo among good ones stores none. At most `max` photos.
+ */
+export async function receivePhotos(request: FastifyRequest, files: FileStore, communeId: string, max: number): Promise<StoredImage[]> {
+  if (!request.isMultipart()) throw new AppError('unsupported_media_type', 415, 'problem.unsupported_media_type.detail');
+  const processed = [];
+  for await (const part of request.parts({ limits: { fileSize: LIMITS.photoBytesMax, files: max + 1, fields: 10, parts: max + 11 } })) {
+    if (part.type !== 'file' || part.fieldname !== 'photo') {
+      throw new AppError('validation_failed', 400, undefined, {}, [{ pointer: `/body/${part.fieldname}`, key: 'problem.field.unknown' }]);
+    }
+    if (processed.length === max) throw tooManyPhotos(max);
+    const input = await part.toBuffer().catch((err: { code?: string }) => {
+      // The stream stops at the limit: the rest of an oversized file is never read into memory.
+      if (err.code === 'FST_REQ_FILE_TOO_LARGE') throw imageTooLarge(LIMITS.photoBytesMax);
+      throw err;
+    });
+    processed.push(await processImage(input, { maxBytes: LIMITS.photoBytesMax }));
+  }
+  if (processed.length === 0) {
+    throw new AppError('validation_failed', 400, undefined, {}, [{ pointer: '/body/photo', key: 'problem.field.required' }]);
+  }
+  const stored: StoredImage[] = [];
+  try {
+    for (const image of processed) {
+      const id = randomUUID();
+      const entry = {
+        fileKey: `${communeId}/${id}.jpg`,
+        thumbKey: `${communeId}/${id}.thumb.jpg`,
+        width: image.width,
+        height: image.height,
+        bytes: image.full.length,
+      };
+      await files.put(entry.fileKey, image.full, 'image/jpeg');
+      await files.put(entry.thumbKey, image.thumb, 'image/jpeg');
+      stored.push(entry);
+    }
+  } catch (err) {
+    await discardPhotos(files, stored);
+    throw err;
+  }
+  return stored;
+}
+
+/** Removes stored photos whose database rows were not written (the change that needed them failed). */
+export async function discardPhotos(files: FileStore, stored: StoredImage[]) {
+  for (const s of stored) {
+    await files.remove(s.fileKey).catch(() => undefined);
+    await files.remove(s.thumbKey).catch(() => undefined);
+  }
+}
