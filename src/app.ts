@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import { auditRoutes } from './modules/audit/index.js';
 import { communesRoutes } from './modules/communes/index.js';
 import { orgModule } from './modules/org/index.js';
+import { outboxRoutes } from './modules/outbox/index.js';
 import { portalModule } from './modules/portal/index.js';
 import { reportsModule } from './modules/reports/index.js';
 import { workOrdersModule } from './modules/workorders/index.js';
@@ -92,11 +93,11 @@ export async function buildApp(config: Config, db: Database, readiness: Readines
   app.addHook('onClose', () => jobs.stop());
   jobs.handle('notify.mail', async (job) => {
     const p = job.payload as { to: string; subject: string; text: string; language: string };
-    await mailer.send(p, `job-${job.id}`);
+    await mailer.send({ ...p, communeId: job.communeId }, `job-${job.id}`);
   });
   jobs.handle('notify.sms', async (job) => {
     const p = job.payload as { to: string; text: string };
-    await sms.send(p, `job-${job.id}`);
+    await sms.send({ ...p, communeId: job.communeId }, `job-${job.id}`);
   });
   jobs.handle('platform.purge_expired', async () => {
     await purgeExpired(db, config.loginLockoutMinutes);
@@ -108,6 +109,7 @@ export async function buildApp(config: Config, db: Database, readiness: Readines
   await app.register(orgModule, platform);
   await app.register(auditRoutes, platform);
   await app.register(portalModule, platform);
+  await app.register(outboxRoutes, platform);
   await app.register(workOrdersModule, platform);
   await app.register(reportsModule, platform);
   // Last: the web app's files and pages, at every path the routes above do not answer.

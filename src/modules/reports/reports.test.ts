@@ -69,7 +69,12 @@ async function snapshot() {
 async function mailFolder() {
   await t.platform.jobs.drain();
   const dir = path.join(t.config.dataDir, 'mail');
-  return fs.existsSync(dir) ? fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), 'utf8')) : [];
+  return fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.eml'))
+        .map((f) => fs.readFileSync(path.join(dir, f), 'utf8'))
+    : [];
 }
 
 /** The text of an .eml file (quoted-printable or base64), decoded well enough to search it. */
@@ -128,6 +133,7 @@ describe('filing a report', () => {
     expect(confirmation).toContain('عمود إنارة معطل');
     const sms = fs
       .readdirSync(path.join(t.config.dataDir, 'sms'))
+      .filter((f) => f.endsWith('.txt'))
       .map((f) => fs.readFileSync(path.join(t.config.dataDir, 'sms', f), 'utf8'));
     expect(sms.some((m) => m.includes('+212 600 000 000') && m.includes(report.number))).toBe(true);
   });

@@ -1,8 +1,10 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
+import { writeAtomically, writeOutboxEntry } from './outbox.js';
 
 export interface MailMessage {
+  /** The commune the message is sent for (the office shows a commune only its own). */
+  communeId?: string | null;
   to: string;
   subject: string;
   text: string;
@@ -45,11 +47,13 @@ export function createMailer(options: { smtpUrl?: string; dataDir: string; from:
         text: message.text,
         headers: { 'Content-Language': message.language },
       });
-      await fs.mkdir(dir, { recursive: true });
-      const file = path.join(dir, `${idempotencyKey.replace(/[^A-Za-z0-9._-]/g, '_')}.eml`);
-      const tmp = `${file}.tmp`;
-      await fs.writeFile(tmp, built.message as Buffer);
-      await fs.rename(tmp, file);
+      await writeAtomically(dir, idempotencyKey, '.eml', built.message as Buffer);
+      const { to, subject, text, language } = message;
+      await writeOutboxEntry(
+        options.dataDir,
+        { channel: 'mail', communeId: message.communeId ?? null, to, subject, text, language },
+        idempotencyKey,
+      );
     },
   };
 }

@@ -1,7 +1,8 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
+import { writeAtomically, writeOutboxEntry } from './outbox.js';
 
 export interface SmsMessage {
+  communeId?: string | null;
   /** E.164 or national number as the citizen gave it. */
   to: string;
   text: string;
@@ -24,7 +25,7 @@ export function createSmsGateway(options: { smsUrl?: string; dataDir: string }):
         const response = await fetch(smsUrl, {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
-          body: JSON.stringify(message),
+          body: JSON.stringify({ to: message.to, text: message.text }),
           signal: AbortSignal.timeout(10_000),
         });
         if (!response.ok) throw new Error(`SMS gateway answered ${response.status}`);
@@ -34,10 +35,16 @@ export function createSmsGateway(options: { smsUrl?: string; dataDir: string }):
   const dir = path.join(options.dataDir, 'sms');
   return {
     async send(message, idempotencyKey) {
-      await fs.mkdir(dir, { recursive: true });
-      const file = path.join(dir, `${idempotencyKey.replace(/[^A-Za-z0-9._-]/g, '_')}.txt`);
-      await fs.writeFile(`${file}.tmp`, `To: ${message.to}\n\n${message.text}\n`);
-      await fs.rename(`${file}.tmp`, file);
+      await writeAtomically(dir, idempotencyKey, '.txt', `To: ${message.to}\n\n${message.text}\n`);
+      const entry = {
+        channel: 'sms' as const,
+        communeId: message.communeId ?? null,
+        to: message.to,
+        subject: null,
+        text: message.text,
+        language: null,
+      };
+      await writeOutboxEntry(options.dataDir, entry, idempotencyKey);
     },
   };
 }
