@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { type Attribute, countCategories, insertCategory } from '../modules/reports/index.js';
+import { type Attribute, countCategories, insertCategory, insertReport, insertUpdate, listCategories } from '../modules/reports/index.js';
 import type { Actor } from '../platform/audit/audit.js';
 import { recordAudit } from '../platform/audit/audit.js';
+import { hashToken, newToken } from '../platform/auth/tokens.js';
 import type { Tx } from '../platform/db/tenant.js';
 import type { Multilingual } from '../platform/db/types.js';
 
@@ -235,9 +236,75 @@ export async function seedReportsDemo(trx: Tx, communeId: string, officialCode: 
       sortOrder,
       isDemo: true,
     });
-    if (row)
+    if (row) {
       await recordAudit(trx, communeId, actor, { action: 'reports.category.create', entityType: 'category', entityId: row.id, after: row });
+    }
     seeded = true;
   }
+  await seedDemoReports(trx, communeId, actor);
   return seeded;
+}
+
+const DEMO_STATUSES = ['open', 'open', 'acknowledged', 'in_progress', 'fixed', 'closed'] as const;
+const DEMO_TEXT = {
+  ar: 'بلاغ تجريبي: مكانه مولَّد داخل حدود الجماعة، وليس بلاغًا حقيقيًا.',
+  fr: 'Signalement de démonstration : lieu généré dans les limites de la commune, ce n’est pas un vrai signalement.',
+};
+
+/**
+ * Demo reports for the public map: places generated reproducibly inside the commune's real
+ * boundary (PostGIS ST_GeneratePoints with a fixed seed), public categories in turn, dated over
+ * the last weeks, marked as demonstration in the data and in their text.
+ */
+async function seedDemoReports(trx: Tx, communeId: string, actor: Actor, count = 40) {
+  const { rows: points } = await sql<{ lat: number; lon: number }>`
+    SELECT ST_Y(p.geom) AS lat, ST_X(p.geom) AS lon
+      FROM platform.commune c, ST_Dump(ST_GeneratePoints(c.boundary, ${count}, 2026)) AS p
+     WHERE c.id = ${communeId} ORDER BY p.path`.execute(trx);
+  const categories = (await listCategories(trx, { enabledOnly: true })).filter((c) => c.isPublic);
+  const day = 86_400_000;
+  const now = Date.now();
+  for (const [i, point] of points.entries()) {
+    const category = categories[i % categories.length]!;
+    const status = DEMO_STATUSES[i % DEMO_STATUSES.length]!;
+    const createdAt = new Date(now - ((i * 37) % 45) * day - (i % 24) * 3_600_000);
+    const id = await insertReport(trx, communeId, {
+      categoryId: category.id,
+      location: point,
+      address: null,
+      districtId: null,
+      description: i % 2 === 0 ? DEMO_TEXT.ar : DEMO_TEXT.fr,
+      attributes: {},
+      contactName: null,
+      contactEmail: null,
+      contactPhone: null,
+      contactLocale: 'ar',
+      secretHash: hashToken(newToken()).toString('hex'),
+      source: 'portal',
+      apiKeyId: null,
+      dueAt: new Date(createdAt.getTime() + category.targetHours * 3_600_000),
+      editableUntil: createdAt,
+      createdAt,
+      status,
+      resolvedAt: status === 'fixed' || status === 'closed' ? new Date(createdAt.getTime() + 2 * day) : null,
+      isDemo: true,
+    });
+    await insertUpdate(trx, communeId, { reportId: id, kind: 'created', status: 'open', isPublic: true, at: createdAt });
+    if (status !== 'open') {
+      await insertUpdate(trx, communeId, {
+        reportId: id,
+        kind: 'status',
+        status,
+        isPublic: true,
+        authorLabel: actor.label,
+        at: new Date(createdAt.getTime() + day),
+      });
+    }
+    await recordAudit(trx, communeId, actor, {
+      action: 'reports.report.create',
+      entityType: 'report',
+      entityId: id,
+      after: { isDemo: true, status },
+    });
+  }
 }

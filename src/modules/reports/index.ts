@@ -15,5 +15,7 @@ definePermissions({
 });
 
 /** Used by the demo seed, inside the commune's transaction (it records its own audit entries). */
-export { type Attribute, countCategories, insertCategory } from './categories.repository.js';
+export { type Attribute, countCategories, insertCategory, listCategories } from './categories.repository.js';
+/** Used by the demo seed for its demonstration reports. */
+export { insertReport, insertUpdate } from './reports.repository.js';
 export { reportsRoutes as reportsModule } from './reports.routes.js';

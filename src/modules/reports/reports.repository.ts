@@ -190,6 +190,7 @@ export interface ReportValues {
   editableUntil: Date;
   createdAt?: Date;
   status?: Status;
+  resolvedAt?: Date | null;
   isDemo?: boolean;
 }
 
@@ -206,7 +207,7 @@ export async function insertReport(trx: Tx, communeId: string, v: ReportValues) 
       resolutionNote: null,
       responsibleBody: null,
       duplicateOf: null,
-      resolvedAt: null,
+      resolvedAt: v.resolvedAt ?? null,
       ...(v.createdAt ? { updatedAt: v.createdAt } : {}),
     })
     .returning('id')
@@ -324,6 +325,8 @@ export async function insertUpdate(
     isPublic: boolean;
     authorId?: string | null;
     authorLabel?: string | null;
+    /** Only for imported or demo history; otherwise the database's clock. */
+    at?: Date;
   },
 ) {
   return tables(trx)
@@ -337,6 +340,7 @@ export async function insertUpdate(
       isPublic: u.isPublic,
       authorId: u.authorId ?? null,
       authorLabel: u.authorLabel ?? null,
+      ...(u.at ? { createdAt: u.at } : {}),
     })
     .returning(['id', 'createdAt'])
     .executeTakeFirstOrThrow();

@@ -117,6 +117,22 @@ describe('categories', () => {
   });
 });
 
+describe('the demo', () => {
+  it('has reports placed inside the real boundary of Berkane, marked as demonstration', async () => {
+    const { rows } = await sql<{ n: number; inside: number }>`
+      SELECT count(*)::int AS n, count(*) FILTER (WHERE ST_Covers(c.boundary, r.location))::int AS inside
+        FROM reports.report r JOIN platform.commune c ON c.id = r.commune_id WHERE r.is_demo`.execute(t.database.db.kysely);
+    expect(rows[0]!.n).toBe(40);
+    expect(rows[0]!.inside).toBe(40);
+    const list = (await inject({ url: '/api/v1/reports?limit=200' })).json();
+    const demo = list.items.filter((r: { isDemo: boolean }) => r.isDemo);
+    expect(demo.length).toBe(40);
+    expect(new Set(demo.map((r: { status: string }) => r.status))).toEqual(
+      new Set(['open', 'acknowledged', 'in_progress', 'fixed', 'closed']),
+    );
+  });
+});
+
 describe('filing a report', () => {
   it('gives a tracking number, a secret link and the expected date, and mails a confirmation', async () => {
     const before = Date.now();
