@@ -127,7 +127,8 @@ export async function reportsRoutes(app: App, { db, files, config }: Platform) {
         contextOf(request),
         { ...request.body, locale: request.body.locale ?? request.locale },
         {
-          source: 'portal',
+          // Staff filing at the counter or on the phone for a citizen.
+          source: request.principal ? 'office' : 'portal',
           ip: request.ip,
           idempotencyKey: key,
           deviceId: typeof device === 'string' && /^[A-Za-z0-9_-]{8,64}$/.test(device) ? device : undefined,

@@ -276,3 +276,17 @@ export function findDepartmentPath(trx: Tx, id: string) {
     .executeTakeFirst()
     .then((r) => r?.path);
 }
+
+/** Active accounts that can be given field work: staff who do it, and contractors; under a department path if given. */
+export function listAssignees(trx: Tx, departmentPath: string | null) {
+  return trx
+    .selectFrom('platform.userAccount as u')
+    .leftJoin('platform.department as d', (j) => j.onRef('d.communeId', '=', 'u.communeId').onRef('d.id', '=', 'u.departmentId'))
+    .select(['u.id', 'u.displayName', 'u.role', 'u.departmentId', 'd.name as departmentName'])
+    .where('u.active', '=', true)
+    .where('u.role', 'in', ['supervisor', 'agent', 'technician', 'contractor'])
+    .where((eb) => eb.and(departmentPath ? [eb('d.path', 'like', `${departmentPath}%`)] : []))
+    .orderBy('u.role')
+    .orderBy('u.displayName')
+    .execute();
+}

@@ -1,4 +1,5 @@
 import multipart from '@fastify/multipart';
+import type { Multilingual } from '../../platform/db/types.js';
 import { discardPhotos, receivePhotos } from '../../platform/files/uploads.js';
 import { contextOf } from '../../platform/http/context.js';
 import { notFound } from '../../platform/http/errors.js';
@@ -39,6 +40,24 @@ export async function workOrdersRoutes(app: App, { db, files }: Platform) {
       });
       return { items: rows.map((w) => presentWorkOrder(w)), page: { total, limit, offset } };
     },
+  );
+  app.get(
+    '/api/v1/workorders/assignees',
+    {
+      schema: {
+        tags,
+        summary: "Who can be given field work: staff and contractors of the caller's departments",
+        response: { 200: s.AssigneeListResponse, ...read },
+      },
+    },
+    async (request) => ({
+      items: (await service.assignees(contextOf(request))).map((u) => ({
+        id: u.id,
+        displayName: u.displayName,
+        role: u.role,
+        department: u.departmentId ? { id: u.departmentId, name: (u.departmentName ?? {}) as Multilingual } : null,
+      })),
+    }),
   );
   app.get(
     '/api/v1/workorders/:id',

@@ -77,3 +77,13 @@ export const WorkOrderCompleteBody = Strict({
 });
 export const PhotoParams = Strict({ id: Uuid, photoId: Uuid });
 export const PhotoQuery = Strict({ size: Type.Optional(Type.Unsafe<'full' | 'thumb'>({ type: 'string', enum: ['full', 'thumb'] })) });
+export const AssigneeListResponse = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      id: Uuid,
+      displayName: Type.String(),
+      role: Type.String(),
+      department: Nullable(Type.Object({ id: Uuid, name: TextOut })),
+    }),
+  ),
+});

@@ -169,6 +169,15 @@ export class WorkOrdersService {
     );
   }
 
+  /** Who may be given work: staff and contractors in the caller's departments' subtree. */
+  assignees(ctx: CallContext) {
+    const principal = ctx.principal;
+    authorize(principal, MANAGE);
+    return withCommune(this.db, ctx.communeId, (trx) =>
+      repo.listAssignees(trx, principal.kind === 'user' ? principal.departmentPath : null),
+    );
+  }
+
   /** One work order with its sources and photos, if the caller may see it. */
   get(ctx: CallContext, id: string) {
     const principal = ctx.principal;

@@ -114,6 +114,16 @@ describe('work orders', () => {
   });
 });
 
+describe('assignees', () => {
+  it("lists the staff and contractors of the caller's departments, not viewers", async () => {
+    const { items } = (await inject({ url: '/api/v1/workorders/assignees', headers: as(supervisor) })).json();
+    const roles = items.map((u: { role: string }) => u.role);
+    expect(roles).toEqual(expect.arrayContaining(['technician', 'contractor', 'supervisor']));
+    expect(roles).not.toContain('viewer');
+    expect((await inject({ url: '/api/v1/workorders/assignees', headers: as(technician) })).statusCode).toBe(403);
+  });
+});
+
 describe('bad input is refused and nothing changes', () => {
   const cases: [string, () => object, number][] = [
     ['an empty title', () => ({ title: '' }), 400],
