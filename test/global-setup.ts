@@ -20,6 +20,9 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const SEED_INPUTS = [
   'src/flows/seed-demo.ts',
   'src/flows/demo-reports.ts',
+  // The demo writes through these.
+  'src/modules/reports/reports.repository.ts',
+  'src/modules/reports/categories.repository.ts',
   'seed/morocco/berkane_province_neighbourhoods.csv',
   'src/platform/communes/communes.service.ts',
   'seed/morocco/berkane_province_communes.geojson',

@@ -7,6 +7,7 @@ import { LIMITS } from '../../platform/limits.js';
 import type { App, Platform } from '../../platform/platform.js';
 import { onWorkOrderEvent } from '../workorders/index.js';
 import { trackingLink } from './notifications.js';
+import { open311Routes } from './open311.routes.js';
 import {
   presentCategory,
   presentPublic,
@@ -64,12 +65,14 @@ export function listFilter(q: ListQuery): Omit<ReportFilter, 'publicOnly' | 'dep
   };
 }
 
-export async function reportsRoutes(app: App, { db, files, config }: Platform) {
+export async function reportsRoutes(app: App, platform: Platform) {
+  const { db, files, config } = platform;
   const links = { publicUrl: config.publicUrl };
   const reports = new ReportsService(db, { links, rateLimit: config.reportRateLimit, editMinutes: config.reportEditMinutes });
   const triage = new TriageService(db, links);
   onWorkOrderEvent('reports', (trx, ctx, event) => triage.onWorkOrder(trx, ctx, event));
   await app.register(multipart);
+  await app.register(open311Routes, platform);
 
   let tags = ['reports: citizens'];
   app.get(

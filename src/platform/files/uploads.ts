@@ -3,7 +3,7 @@ import type {} from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../http/errors.js';
 import { LIMITS } from '../limits.js';
-import { imageTooLarge, processImage } from './images.js';
+import { imageTooLarge, type ProcessedImage, processImage } from './images.js';
 import type { FileStore } from './store.js';
 
 export interface StoredImage {
@@ -39,9 +39,14 @@ export async function receivePhotos(request: FastifyRequest, files: FileStore, c
   if (processed.length === 0) {
     throw new AppError('validation_failed', 400, undefined, {}, [{ pointer: '/body/photo', key: 'problem.field.required' }]);
   }
+  return storeImages(files, communeId, processed);
+}
+
+/** Stores checked images (full size and thumbnail) under the commune's keys; on a failure, none stays. */
+export async function storeImages(files: FileStore, communeId: string, images: readonly ProcessedImage[]): Promise<StoredImage[]> {
   const stored: StoredImage[] = [];
   try {
-    for (const image of processed) {
+    for (const image of images) {
       const id = randomUUID();
       const entry = {
         fileKey: `${communeId}/${id}.jpg`,

@@ -4090,6 +4090,917 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/open311/v2/discovery.{format}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open311 service discovery: the GeoReport v2 endpoint, its formats and how to get an API key */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The commune's code (e.g. berkane) or one of its host names; without it, the commune this host serves */
+                    jurisdiction_id?: string;
+                    /** @description Language of names and messages; else Accept-Language, else the commune’s */
+                    locale?: "ar" | "fr" | "zgh" | "en";
+                    /** @description Accepted and ignored: reading needs no key */
+                    api_key?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description json (application/json) or xml (text/xml) */
+                    format: "json" | "xml";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description W3C date-time with the offset of the commune's time zone, e.g. 2026-11-29T14:05:00+01:00 */
+                            changeset: string;
+                            contact: string;
+                            key_service: string;
+                            endpoints: {
+                                specification: string;
+                                url: string;
+                                /** @description W3C date-time with the offset of the commune's time zone, e.g. 2026-11-29T14:05:00+01:00 */
+                                changeset: string;
+                                /** @enum {string} */
+                                type: "production";
+                                formats: string[];
+                            }[];
+                        };
+                        "text/xml": string;
+                    };
+                };
+                /** @description The request is not valid (the errors say which fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP status */
+                            code: number;
+                            description: string;
+                        }[];
+                        "text/xml": string;
+                    };
+                };
+                /** @description Missing or invalid api_key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP status */
+                            code: number;
+                            description: string;
+                        }[];
+                        "text/xml": string;
+                    };
+                };
+                /** @description No such jurisdiction, service, request or token */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP status */
+                            code: number;
+                            description: string;
+                        }[];
+                        "text/xml": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/services.{format}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open311 GET Service List: what can be requested (the enabled report categories), in the caller’s language */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The commune's code (e.g. berkane) or one of its host names; without it, the commune this host serves */
+                    jurisdiction_id?: string;
+                    /** @description Language of names and messages; else Accept-Language, else the commune’s */
+                    locale?: "ar" | "fr" | "zgh" | "en";
+                    /** @description Accepted and ignored: reading needs no key */
+                    api_key?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description json (application/json) or xml (text/xml) */
+                    format: "json" | "xml";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            service_code: string;
+                            service_name: string;
+                            description: string | null;
+                            /** @description true when the service has attributes (see its definition) */
+                            metadata: boolean;
+                            /** @enum {string} */
+                            type: "realtime";
+                            keywords: string | null;
+                            group: string;
+                        }[];
+                        "text/xml": string;
+                    };
+                };
+                /** @description The request is not valid (the errors say which fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP status */
+                            code: number;
+                            description: string;
+                        }[];
+                        "text/xml": string;
+                    };
+                };
+                /** @description Missing or invalid api_key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP status */
+                            code: number;
+                            description: string;
+                        }[];
+                        "text/xml": string;
+                    };
+                };
+                /** @description No such jurisdiction, service, request or token */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP status */
+                            code: number;
+                            description: string;
+                        }[];
+                        "text/xml": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/services/{service_code}.{format}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open311 GET Service Definition: the attributes (questions) of a service */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The commune's code (e.g. berkane) or one of its host names; without it, the commune this host serves */
+                    jurisdiction_id?: string;
+                    /** @description Language of names and messages; else Accept-Language, else the commune’s */
+                    locale?: "ar" | "fr" | "zgh" | "en";
+                    /** @description Accepted and ignored: reading needs no key */
+                    api_key?: string;
+                };
+                header?: never;
+                path: {
+                    service_code: string;
+                    /** @description json (application/json) or xml (text/xml) */
+                    format: "json" | "xml";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            service_code: string;
+                            attributes: {
+                                variable: boolean;
+                                code: string;
+                                /** @enum {string} */
+                                datatype: "string" | "number" | "datetime" | "text" | "singlevaluelist" | "multivaluelist";
+                                required: boolean;
+                                datatype_description: string | null;
+                                order: number;
+                                description: string;
+                                values?: {
+                                    key: string;
+                                    name: string;
+                                }[];
+                            }[];
+                        };
+                        "text/xml": string;
+                    };
+                };
+                /** @description The request is not valid (the errors say which fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP status */
+                            code: number;
+                            description: string;
+                        }[];
+                        "text/xml": string;
+                    };
+                };
+                /** @description Missing or invalid api_key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP status */
+                            code: number;
+                            description: string;
+                        }[];
+                        "text/xml": string;
+                    };
+                };
+                /** @description No such jurisdiction, service, request or token */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP status */
+                            code: number;
+                            description: string;
+                        }[];
+                        "text/xml": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/requests.{format}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open311 GET Service Requests: public requests, newest first; by default those of the last 90 days, at most 1000
+         * @description No personal data, public categories only. service_request_id (a list) overrides the other filters; a date range may span at most 90 days.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The commune's code (e.g. berkane) or one of its host names; without it, the commune this host serves */
+                    jurisdiction_id?: string;
+                    /** @description Language of names and messages; else Accept-Language, else the commune’s */
+                    locale?: "ar" | "fr" | "zgh" | "en";
+                    /** @description Accepted and ignored: reading needs no key */
+                    api_key?: string;
+                    /** @description One or more request ids, comma-separated; when given, the other filters are ignored */
+                    service_request_id?: string;
+                    /** @description One or more service codes, comma-separated */
+                    service_code?: string;
+                    /** @description Earliest requested_datetime; without end_date, the 90 days from it, W3C date-time with its offset */
+                    start_date?: string;
+                    /** @description Latest requested_datetime; without start_date, the 90 days up to it, W3C date-time with its offset */
+                    end_date?: string;
+                    /** @description open, closed, or both comma-separated */
+                    status?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description json (application/json) or xml (text/xml) */
+                    format: "json" | "xml";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The tracking number, as a string */
+                            service_request_id: string;
+                            /** @enum {string} */
+                            status: "open" | "closed";
+                            status_notes: string | null;
+                            service_name: string;
+                            service_code: string;
+                            /** @description null when staff hid it */
+                            description: string | null;
+                            agency_responsible: string | null;
+                            service_notice: string | null;
+                            /** @description W3C date-time with the offset of the commune's time zone, e.g. 2026-11-29T14:05:00+01:00 */
+                            requested_datetime: string;
+                            /** @description W3C date-time with the offset of the commune's time zone, e.g. 2026-11-29T14:05:00+01:00 */
+                            updated_datetime: string;
+                            /** @description W3C date-time with the offset of the commune's time zone, e.g. 2026-11-29T14:05:00+01:00 */
+                            expected_datetime: string;
+                            address: string | null;
+                            /** @description The district id */
+                            address_id: string | null;
+                            zipcode: string | null;
+                            lat: number | null;
+                            long: number | null;
+                            /** @description The first photo staff approved */
+                            media_url: string | null;
+                        }[];
+                        "text/xml": string;
+                    };
+                };
+                /** @description The request is not valid (the errors say which fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP status */
+                            code: number;
+                            description: string;
+                        }[];
+                        "text/xml": string;
+                    };
+                };
+                /** @description Missing or invalid api_key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP status */
+                            code: number;
+                            description: string;
+                        }[];
+                        "text/xml": string;
+                    };
+                };
+                /** @description No such jurisdiction, service, request or token */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP status */
+                            code: number;
+                            description: string;
+                        }[];
+                        "text/xml": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Open311 POST Service Request: file a report with an api_key (created at once: the answer holds its service_request_id)
+         * @description application/x-www-form-urlencoded as the spec says, or multipart/form-data with `media` files. A place is lat and long, or address_string, or address_id (a district). Send an Idempotency-Key header so that a retried post creates one request.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description json (application/json) or xml (text/xml) */
+                    format: "json" | "xml";
+                };
+                cookie?: never;
+            };
+            /** @description Answers to the service’s attributes as attribute[code]=value (attribute[code][]=value once per value of a multivaluelist). Empty fields count as absent. */
+            requestBody: {
+                content: {
+                    "application/x-www-form-urlencoded": {
+                        /** @description Required: a key issued by the commune (madina apikey add) */
+                        api_key?: string;
+                        /** @description The commune's code (e.g. berkane) or one of its host names; without it, the commune this host serves */
+                        jurisdiction_id?: string;
+                        /** @description From GET services */
+                        service_code: string;
+                        /** @description WGS 84 latitude; with long, or give address_string or address_id */
+                        lat?: number;
+                        /** @description WGS 84 longitude */
+                        long?: number;
+                        address_string?: string;
+                        /**
+                         * Format: uuid
+                         * @description A district id (the address_id of GET requests)
+                         */
+                        address_id?: string;
+                        /** Format: email */
+                        email?: string;
+                        device_id?: string;
+                        /** @description Accepted; not kept (Madina has no citizen accounts) */
+                        account_id?: string;
+                        first_name?: string;
+                        last_name?: string;
+                        phone?: string;
+                        description?: string;
+                        /** @description Kept as a note for staff; the server does not fetch it */
+                        media_url?: string;
+                        /**
+                         * @description Language of names and messages; else Accept-Language, else the commune’s
+                         * @enum {string}
+                         */
+                        locale?: "ar" | "fr" | "zgh" | "en";
+                        /**
+                         * Format: binary
+                         * @description multipart/form-data only: up to 5 photos (JPEG, PNG, WebP or AVIF), re-encoded without metadata, public once staff approve them
+                         */
+                        media?: string;
+                    } & {
+                        [key: string]: string | string[];
+                    };
+                    "multipart/form-data": {
+                        /** @description Required: a key issued by the commune (madina apikey add) */
+                        api_key?: string;
+                        /** @description The commune's code (e.g. berkane) or one of its host names; without it, the commune this host serves */
+                        jurisdiction_id?: string;
+                        /** @description From GET services */
+                        service_code: string;
+                        /** @description WGS 84 latitude; with long, or give address_string or address_id */
+                        lat?: number;
+                        /** @description WGS 84 longitude */
+                        long?: number;
+                        address_string?: string;
+                        /**
+                         * Format: uuid
+                         * @description A district id (the address_id of GET requests)
+                         */
+                        address_id?: string;
+                        /** Format: email */
+                        email?: string;
+                        device_id?: string;
+                        /** @description Accepted; not kept (Madina has no citizen accounts) */
+                        account_id?: string;
+                        first_name?: string;
+                        last_name?: string;
+                        phone?: string;
+                        description?: string;
+                        /** @description Kept as a note for staff; the server does not fetch it */
+                        media_url?: string;
+                        /**
+                         * @description Language of names and messages; else Accept-Language, else the commune’s
+                         * @enum {string}
+                         */
+                        locale?: "ar" | "fr" | "zgh" | "en";
+                        /**
+                         * Format: binary
+                         * @description multipart/form-data only: up to 5 photos (JPEG, PNG, WebP or AVIF), re-encoded without metadata, public once staff approve them
+                         */
+                        media?: string;
+                    } & {
+                        [key: string]: string | string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The new request’s id (created at once: no token) */
+                            service_request_id: string;
+                            service_notice: string | null;
+                            /** @enum {object|null} */
+                            account_id: never | null;
+                        }[];
+                        "text/xml": string;
+                    };
+                };
+                /** @description The request is not valid (the errors say which fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP status */
+                            code: number;
+                            description: string;
+                        }[];
+                        "text/xml": string;
+                    };
+                };
+                /** @description Missing or invalid api_key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP status */
+                            code: number;
+                            description: string;
+                        }[];
+                        "text/xml": string;
+                    };
+                };
+                /** @description No such jurisdiction, service, request or token */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP status */
+                            code: number;
+                            description: string;
+                        }[];
+                        "text/xml": string;
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/requests/{service_request_id}.{format}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open311 GET Service Request: one public request (a list of one, as the spec has it) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The commune's code (e.g. berkane) or one of its host names; without it, the commune this host serves */
+                    jurisdiction_id?: string;
+                    /** @description Language of names and messages; else Accept-Language, else the commune’s */
+                    locale?: "ar" | "fr" | "zgh" | "en";
+                    /** @description Accepted and ignored: reading needs no key */
+                    api_key?: string;
+                };
+                header?: never;
+                path: {
+                    service_request_id: string;
+                    /** @description json (application/json) or xml (text/xml) */
+                    format: "json" | "xml";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The tracking number, as a string */
+                            service_request_id: string;
+                            /** @enum {string} */
+                            status: "open" | "closed";
+                            status_notes: string | null;
+                            service_name: string;
+                            service_code: string;
+                            /** @description null when staff hid it */
+                            description: string | null;
+                            agency_responsible: string | null;
+                            service_notice: string | null;
+                            /** @description W3C date-time with the offset of the commune's time zone, e.g. 2026-11-29T14:05:00+01:00 */
+                            requested_datetime: string;
+                            /** @description W3C date-time with the offset of the commune's time zone, e.g. 2026-11-29T14:05:00+01:00 */
+                            updated_datetime: string;
+                            /** @description W3C date-time with the offset of the commune's time zone, e.g. 2026-11-29T14:05:00+01:00 */
+                            expected_datetime: string;
+                            address: string | null;
+                            /** @description The district id */
+                            address_id: string | null;
+                            zipcode: string | null;
+                            lat: number | null;
+                            long: number | null;
+                            /** @description The first photo staff approved */
+                            media_url: string | null;
+                        }[];
+                        "text/xml": string;
+                    };
+                };
+                /** @description The request is not valid (the errors say which fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP status */
+                            code: number;
+                            description: string;
+                        }[];
+                        "text/xml": string;
+                    };
+                };
+                /** @description Missing or invalid api_key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP status */
+                            code: number;
+                            description: string;
+                        }[];
+                        "text/xml": string;
+                    };
+                };
+                /** @description No such jurisdiction, service, request or token */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP status */
+                            code: number;
+                            description: string;
+                        }[];
+                        "text/xml": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/tokens/{token}.{format}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open311 GET service_request_id from a token: always 404, since requests are created at once and no token is issued */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The commune's code (e.g. berkane) or one of its host names; without it, the commune this host serves */
+                    jurisdiction_id?: string;
+                    /** @description Language of names and messages; else Accept-Language, else the commune’s */
+                    locale?: "ar" | "fr" | "zgh" | "en";
+                    /** @description Accepted and ignored: reading needs no key */
+                    api_key?: string;
+                };
+                header?: never;
+                path: {
+                    token: string;
+                    /** @description json (application/json) or xml (text/xml) */
+                    format: "json" | "xml";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            service_request_id: string;
+                            token: string;
+                        }[];
+                        "text/xml": string;
+                    };
+                };
+                /** @description The request is not valid (the errors say which fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP status */
+                            code: number;
+                            description: string;
+                        }[];
+                        "text/xml": string;
+                    };
+                };
+                /** @description Missing or invalid api_key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP status */
+                            code: number;
+                            description: string;
+                        }[];
+                        "text/xml": string;
+                    };
+                };
+                /** @description No such jurisdiction, service, request or token */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP status */
+                            code: number;
+                            description: string;
+                        }[];
+                        "text/xml": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/servicerequestupdates.{format}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * mySociety's extension: the public updates of public requests, oldest first, with FixMyStreet's statuses; by default those of the last 90 days, at most 1000
+         * @description Statuses: OPEN, ACTION_SCHEDULED (acknowledged), IN_PROGRESS, FIXED, CLOSED (closed, rejected), NO_FURTHER_ACTION (closed without a fix), NOT_COUNCILS_RESPONSIBILITY, DUPLICATE. To page, start the next query at the last updated_datetime seen.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The commune's code (e.g. berkane) or one of its host names; without it, the commune this host serves */
+                    jurisdiction_id?: string;
+                    /** @description Language of names and messages; else Accept-Language, else the commune’s */
+                    locale?: "ar" | "fr" | "zgh" | "en";
+                    /** @description Accepted and ignored: reading needs no key */
+                    api_key?: string;
+                    /** @description Earliest update, W3C date-time with its offset */
+                    start_date?: string;
+                    /** @description Latest update, W3C date-time with its offset */
+                    end_date?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description json (application/json) or xml (text/xml) */
+                    format: "json" | "xml";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            update_id: string;
+                            service_request_id: string;
+                            /** @enum {string} */
+                            status: "OPEN" | "ACTION_SCHEDULED" | "IN_PROGRESS" | "FIXED" | "CLOSED" | "NO_FURTHER_ACTION" | "NOT_COUNCILS_RESPONSIBILITY" | "DUPLICATE";
+                            /** @description W3C date-time with the offset of the commune's time zone, e.g. 2026-11-29T14:05:00+01:00 */
+                            updated_datetime: string;
+                            description: string;
+                            media_url: string;
+                        }[];
+                        "text/xml": string;
+                    };
+                };
+                /** @description The request is not valid (the errors say which fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP status */
+                            code: number;
+                            description: string;
+                        }[];
+                        "text/xml": string;
+                    };
+                };
+                /** @description Missing or invalid api_key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP status */
+                            code: number;
+                            description: string;
+                        }[];
+                        "text/xml": string;
+                    };
+                };
+                /** @description No such jurisdiction, service, request or token */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The HTTP status */
+                            code: number;
+                            description: string;
+                        }[];
+                        "text/xml": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports/categories": {
         parameters: {
             query?: never;
