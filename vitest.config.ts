@@ -13,6 +13,12 @@ if (!fs.existsSync('/usr/bin/chromium')) {
   );
 }
 
+if (!fs.existsSync('/usr/bin/ogrinfo')) {
+  console.log(
+    '\n[madina] GDAL client tests (src/modules/gis/gdal.test.ts) skipped: /usr/bin/ogrinfo not found (apt-get install gdal-bin to run them; .ci/run does).\n',
+  );
+}
+
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],

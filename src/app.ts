@@ -7,6 +7,7 @@ import Fastify from 'fastify';
 import type { Config } from './config.js';
 import { auditRoutes } from './modules/audit/index.js';
 import { communesRoutes } from './modules/communes/index.js';
+import { gisModule } from './modules/gis/index.js';
 import { orgModule } from './modules/org/index.js';
 import { outboxRoutes } from './modules/outbox/index.js';
 import { portalModule } from './modules/portal/index.js';
@@ -112,6 +113,7 @@ export async function buildApp(config: Config, db: Database, readiness: Readines
   await app.register(outboxRoutes, platform);
   await app.register(workOrdersModule, platform);
   await app.register(reportsModule, platform);
+  await app.register(gisModule, platform);
   // Last: the web app's files and pages, at every path the routes above do not answer.
   await registerWeb(app, { distDir: WEB_DIST });
   return { app, platform, readiness };

@@ -23,6 +23,8 @@ const SEED_INPUTS = [
   // The demo writes through these.
   'src/modules/reports/reports.repository.ts',
   'src/modules/reports/categories.repository.ts',
+  'src/flows/demo-gis.ts',
+  'src/modules/gis/gis.repository.ts',
   'seed/morocco/berkane_province_neighbourhoods.csv',
   'src/platform/communes/communes.service.ts',
   'seed/morocco/berkane_province_communes.geojson',

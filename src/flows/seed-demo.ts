@@ -11,6 +11,7 @@ import { createCommuneFromArea, loadAdminAreas } from '../platform/communes/comm
 import type { Database } from '../platform/db/database.js';
 import { withCommune } from '../platform/db/tenant.js';
 import type { Multilingual } from '../platform/db/types.js';
+import { seedGisDemo } from './demo-gis.js';
 import { seedReportsDemo } from './demo-reports.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -106,7 +107,11 @@ export async function seedDemo(db: Database, actor: Actor): Promise<boolean> {
   const existing = await findCommuneByCode(db.kysely, 'berkane');
   if (existing) {
     // A commune seeded before a module existed gets that module's demo content now.
-    return withCommune(db, existing.id, (trx) => seedReportsDemo(trx, existing.id, existing.officialCode, actor));
+    return withCommune(db, existing.id, async (trx) => {
+      const reports = await seedReportsDemo(trx, existing.id, existing.officialCode, actor);
+      const gis = await seedGisDemo(trx, existing.id, actor);
+      return reports || gis;
+    });
   }
   await loadAdminAreas(db, PROVINCE_FILE);
   const communeId = await createCommuneFromArea(db, 'berkane', { hosts: [], isDemo: true }, actor);
@@ -190,6 +195,7 @@ export async function seedDemo(db: Database, actor: Actor): Promise<boolean> {
     });
     const commune = await findCommuneByCode(trx, 'berkane');
     await seedReportsDemo(trx, communeId, commune?.officialCode ?? null, actor);
+    await seedGisDemo(trx, communeId, actor);
   });
   return true;
 }

@@ -1,17 +1,15 @@
 // Browser tests' plumbing: build the front end once (locked across workers), start the real
 // server on its own copy of the seeded PGlite template, drive Debian's Chromium with
 // playwright-core. Each test file calls `startE2E()` in beforeAll and `stop()` in afterAll.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import type { Result as AxeResult, AxeResults } from 'axe-core';
 import { type Browser, type BrowserContext, chromium, type Page, type Request } from 'playwright-core';
-import { inject } from 'vitest';
 import { staleReason } from '../../src/platform/http/web-build.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { type ServerProcess, sleep, startServerProcess } from '../helpers/server-process.js';
+import { type SeededServer, startSeededServer } from '../helpers/seeded-server.js';
+import { type ServerProcess, sleep } from '../helpers/server-process.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const require = createRequire(import.meta.url);
@@ -124,28 +122,15 @@ export interface E2E {
 /** Builds the front end if needed, starts the server on a copy of the seeded template and launches Chromium. */
 export async function startE2E(): Promise<E2E> {
   await ensureWebBuilt();
-  let dataDir: string | undefined;
-  let database: TestDatabase | undefined;
-  let server: ServerProcess | undefined;
+  let seeded: SeededServer | undefined;
   let browser: Browser | undefined;
   const stop = async () => {
     await browser?.close().catch(() => {});
-    await server?.stop().catch(() => {});
-    await database?.drop().catch(() => {});
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    await seeded?.stop();
   };
   try {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'madina-e2e-'));
-    const env: Record<string, string> = { DATA_DIR: dataDir, WEB_BUILD: 'false', DB_SOCKET: 'false' };
-    if (onPostgres) {
-      database = await createTestDatabase();
-      await database.db.close(); // the server opens its own pool
-      env.DATABASE_URL = database.url ?? '';
-    } else {
-      fs.mkdirSync(path.join(dataDir, 'pg'));
-      execFileSync('tar', ['-xzf', inject('pgliteTemplate'), '-C', path.join(dataDir, 'pg')], { stdio: 'ignore' });
-    }
-    server = await startServerProcess({ env, timeoutMs: 90_000 });
+    seeded = await startSeededServer();
+    const server = seeded.server;
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
     return { server, browser, url: server.url, stop };
   } catch (error) {

@@ -1,0 +1,15 @@
+/**
+ * The GIS core: the commune's layers in PostGIS and their features, served to standard clients
+ * by OGC API – Features at `/ogc`. Public layers are open to all; private ones to staff and API
+ * keys holding `gis.layers.read`.
+ */
+import { definePermissions } from '../../platform/auth/permissions.js';
+
+definePermissions({
+  'gis.layers.read': ['supervisor', 'agent', 'technician', 'inspector', 'viewer'],
+  'gis.layers.manage': ['supervisor'],
+});
+
+/** Used by the demo seed, inside the commune's transaction. */
+export { countLayers, type GeometryType, insertFeature, insertLayer, type LayerAttribute } from './gis.repository.js';
+export { ogcRoutes as gisModule } from './ogc.js';
