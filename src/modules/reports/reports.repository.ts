@@ -249,16 +249,21 @@ export async function updateReport(trx: Tx, id: string, c: ReportChanges) {
   return (await findReport(trx, id))!;
 }
 
-/** Open reports of a category within `metres` of a point, nearest first ("is it one of these?"). */
+/**
+ * Open reports of a category within `metres` of a point, nearest first ("is it one of these?"),
+ * through `reports.nearby_open`, which keeps the geography index usable under row-level security.
+ */
 export function findNearbyOpen(trx: Tx, categoryId: string, p: Point, metres: number, limit: number) {
-  const here = sql`${pointSql(p)}::geography`;
   return base(trx)
-    .select([...COLUMNS, sql<number>`ST_Distance(r.location::geography, ${here})`.as('distance')])
-    .where('r.categoryId', '=', categoryId)
-    .where('r.status', 'in', OPEN_STATUSES)
-    .where(sql<SqlBool>`ST_DWithin(r.location::geography, ${here}, ${metres})`)
-    .orderBy('distance')
-    .limit(limit)
+    .innerJoin(
+      sql<{
+        reportId: string;
+        distance: number;
+      }>`reports.nearby_open(${categoryId}::uuid, ${p.lon}::float8, ${p.lat}::float8, ${metres}::float8, ${limit}::int)`.as('near'),
+      (j) => j.onRef('near.reportId', '=', 'r.id'),
+    )
+    .select([...COLUMNS, 'near.distance'])
+    .orderBy('near.distance')
     .execute();
 }
 

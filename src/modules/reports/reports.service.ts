@@ -175,7 +175,7 @@ export class ReportsService {
       dueAt: new Date(now.getTime() + category.targetHours * 3_600_000),
       editableUntil: new Date(now.getTime() + this.options.editMinutes * 60_000),
     });
-    await repo.insertUpdate(trx, ctx.communeId, { reportId: id, kind: 'created', status: 'open', isPublic: true });
+    const created = await repo.insertUpdate(trx, ctx.communeId, { reportId: id, kind: 'created', status: 'open', isPublic: true });
     if (meta.idempotencyKey)
       await repo.insertSubmissionKey(trx, ctx.communeId, { key: meta.idempotencyKey, requestHash: hash, reportId: id, secret });
     const report = (await repo.findReport(trx, id))!;
@@ -186,7 +186,11 @@ export class ReportsService {
       after: auditView(report),
     });
     await queueConfirmation(trx, ctx.communeId, report, secret, this.options.links);
-    return { detail: await this.details(trx, report, { citizen: true }), secret, replayed: false };
+    // A new report's history is its creation, and it has no photo yet: nothing more to read.
+    const updates = [
+      { ...created, reportId: id, kind: 'created' as const, status: 'open' as const, text: null, isPublic: true, authorLabel: null },
+    ];
+    return { detail: { report, updates, photos: [] }, secret, replayed: false };
   }
 
   /** Public reports (public categories), for the map and the list. */
