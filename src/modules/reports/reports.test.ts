@@ -6,6 +6,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { as, createTestApp, loginAs, type Session, type TestApp } from '../../../test/helpers/app.js';
 import { multipart } from '../../../test/helpers/multipart.js';
+import { createCommuneFromArea } from '../../platform/communes/communes.service.js';
+import { withCommune } from '../../platform/db/tenant.js';
 
 let t: TestApp;
 let supervisor: Session;
@@ -282,6 +284,37 @@ describe('is it one of these?', () => {
     expect(near.items[0].distanceMetres).toBeLessThan(35);
     const other = (await inject({ url: `/api/v1/reports/nearby?category=pothole&lat=${here.lat}&lon=${here.lon}` })).json();
     expect(other.items).toEqual([]);
+  });
+
+  it("never shows another commune's reports, even asked with that commune's category", async () => {
+    const saidia = await createCommuneFromArea(t.database.db, 'saidia', { hosts: [] }, { type: 'cli', id: null, label: 'test' });
+    const foreign = await withCommune(t.database.db, saidia!, async (trx) => {
+      const { rows: dept } = await sql<{ id: string }>`
+        INSERT INTO platform.department (commune_id, code, name, path) VALUES (${saidia}, 'voirie', '{"fr":"Voirie"}', '/x/') RETURNING id`.execute(
+        trx,
+      );
+      const { rows: cat } = await sql<{ id: string }>`
+        INSERT INTO reports.category (commune_id, code, department_id, group_code, name, target_hours)
+        VALUES (${saidia}, 'pothole', ${dept[0]!.id}, 'roads', '{"fr":"Nid-de-poule"}', 24) RETURNING id`.execute(trx);
+      await sql`INSERT INTO reports.report (commune_id, category_id, location, description, secret_hash, source, due_at, editable_until)
+        VALUES (${saidia}, ${cat[0]!.id}, ST_SetSRID(ST_MakePoint(${inside.lon}, ${inside.lat}), 4326), 'ailleurs', 'x', 'portal', now(), now())`.execute(
+        trx,
+      );
+      return cat[0]!.id;
+    });
+    const { rows: mine } = await sql<{ id: string }>`SELECT id FROM platform.commune WHERE code = 'berkane'`.execute(t.database.db.kysely);
+    const seen = await withCommune(t.database.db, mine[0]!.id, (trx) =>
+      sql<{
+        reportId: string;
+      }>`SELECT * FROM reports.nearby_open(${foreign}::uuid, ${inside.lon}::float8, ${inside.lat}::float8, 50::float8, 10)`.execute(trx),
+    );
+    expect(seen.rows).toEqual([]);
+    const theirs = await withCommune(t.database.db, saidia!, (trx) =>
+      sql<{
+        reportId: string;
+      }>`SELECT * FROM reports.nearby_open(${foreign}::uuid, ${inside.lon}::float8, ${inside.lat}::float8, 50::float8, 10)`.execute(trx),
+    );
+    expect(theirs.rows).toHaveLength(1);
   });
 
   it('lets a citizen follow an existing report instead of filing a duplicate', async () => {
