@@ -4,6 +4,9 @@
  * keys holding `gis.layers.read`.
  */
 import { definePermissions } from '../../platform/auth/permissions.js';
+import type { App, Platform } from '../../platform/platform.js';
+import { ogcRoutes } from './ogc.js';
+import { tileRoutes } from './tiles.js';
 
 definePermissions({
   'gis.layers.read': ['supervisor', 'agent', 'technician', 'inspector', 'viewer'],
@@ -12,4 +15,9 @@ definePermissions({
 
 /** Used by the demo seed, inside the commune's transaction. */
 export { countLayers, type GeometryType, insertFeature, insertLayer, type LayerAttribute } from './gis.repository.js';
-export { ogcRoutes as gisModule } from './ogc.js';
+
+/** OGC API – Features at /ogc and vector tiles at /tiles. */
+export async function gisModule(app: App, platform: Platform) {
+  await ogcRoutes(app, platform);
+  await tileRoutes(app, platform);
+}
