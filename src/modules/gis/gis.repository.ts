@@ -236,3 +236,44 @@ export async function tileFeatures(trx: Tx, layerId: string, z: number, x: numbe
       FROM gis.feature f WHERE ${tileSelection(layerId, z, x, y)} ORDER BY f.id`.execute(trx);
   return rows;
 }
+
+/** A feature as stored (properties and GeoJSON geometry in WGS 84), for edits and their audit. */
+export async function findStoredFeature(trx: Tx, layerId: string, id: string) {
+  const { rows } = await sql<{ id: string; propertiesJson: string; geometryJson: string }>`
+    SELECT f.id::text AS id, f.properties::text AS properties_json, ST_AsGeoJSON(f.geom) AS geometry_json
+      FROM gis.feature f WHERE f.layer_id = ${layerId} AND f.id = ${id}::bigint`.execute(trx);
+  const row = rows[0];
+  return (
+    row && {
+      id: row.id,
+      properties: JSON.parse(row.propertiesJson) as Record<string, unknown>,
+      geometry: JSON.parse(row.geometryJson) as unknown,
+    }
+  );
+}
+
+export async function updateFeature(
+  trx: Tx,
+  layerId: string,
+  id: string,
+  changes: { geometry?: unknown; properties?: Record<string, unknown> },
+) {
+  const sets = [sql`updated_at = clock_timestamp()`];
+  if (changes.properties) sets.push(sql`properties = ${JSON.stringify(changes.properties)}::jsonb`);
+  if (changes.geometry) sets.push(sql`geom = ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(changes.geometry)}), 4326))`);
+  await sql`UPDATE gis.feature SET ${sql.join(sets, sql`, `)} WHERE layer_id = ${layerId} AND id = ${id}::bigint`.execute(trx);
+  await touchLayer(trx, layerId);
+}
+
+export async function deleteFeature(trx: Tx, layerId: string, id: string) {
+  await sql`DELETE FROM gis.feature WHERE layer_id = ${layerId} AND id = ${id}::bigint`.execute(trx);
+  await touchLayer(trx, layerId);
+}
+
+/** Whether a GeoJSON geometry lies within `km` of the commune's boundary (a swapped latitude and longitude does not). */
+export async function nearCommune(trx: Tx, communeId: string, geometry: unknown, km: number) {
+  const { rows } = await sql<{ near: boolean }>`
+    SELECT ST_DWithin(c.boundary::geography, ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(geometry)}), 4326)::geography, ${km * 1000}::float8) AS near
+      FROM platform.commune c WHERE c.id = ${communeId}`.execute(trx);
+  return rows[0]?.near === true;
+}

@@ -1,13 +1,29 @@
 import type { FastifyRequest } from 'fastify';
-import { holds } from '../../platform/auth/principal.js';
+import { recordAudit } from '../../platform/audit/audit.js';
+import { authorize, holds } from '../../platform/auth/principal.js';
 import type { Database } from '../../platform/db/database.js';
-import { withCommune } from '../../platform/db/tenant.js';
+import { type Tx, withCommune } from '../../platform/db/tenant.js';
 import { type CallContext, contextOf } from '../../platform/http/context.js';
-import { notFound, unauthenticated } from '../../platform/http/errors.js';
-import type { FeatureFilter, LayerRow, OutputCrs } from './gis.repository.js';
+import { AppError, conflict, notFound, unauthenticated } from '../../platform/http/errors.js';
+import { checkGeometry, checkProperties } from './features.js';
+import type { FeatureFilter, LayerRow, LayerValues, OutputCrs } from './gis.repository.js';
 import * as repo from './gis.repository.js';
 
 export const READ_PRIVATE = 'gis.layers.read';
+export const MANAGE = 'gis.layers.manage';
+export const EDIT = 'gis.features.edit';
+
+export interface FeatureInput {
+  geometry?: { type: string; coordinates?: unknown };
+  properties?: Record<string, unknown>;
+}
+
+/** How far from the commune's boundary a drawn feature may lie (neighbouring areas appear on its maps). */
+const REACH_KM = 50;
+
+const refuse = (errors: { pointer: string; key: string }[]) => {
+  if (errors.length) throw new AppError('validation_failed', 400, undefined, {}, errors);
+};
 
 const seesPrivate = (ctx: CallContext) => ctx.principal !== null && holds(ctx.principal, READ_PRIVATE);
 
@@ -48,6 +64,100 @@ export class GisService {
       const row = await repo.findFeature(trx, layer.id, id, crs);
       if (!row) throw notFound();
       return row;
+    });
+  }
+
+  /** A new layer (staff who manage the commune's map). */
+  createLayer(ctx: CallContext, v: LayerValues) {
+    authorize(ctx.principal, MANAGE);
+    return withCommune(this.db, ctx.communeId, async (trx) => {
+      if (await repo.findLayerByCode(trx, v.code)) throw conflict('problem.gis.layer_code_taken.detail', { code: v.code });
+      if (v.timeAttribute && !v.attributes.some((a) => a.name === v.timeAttribute && (a.type === 'date' || a.type === 'datetime'))) {
+        refuse([{ pointer: '/body/timeAttribute', key: 'problem.field.invalid' }]);
+      }
+      const layer = await repo.insertLayer(trx, ctx.communeId, v);
+      await recordAudit(trx, ctx.communeId, ctx.actor, {
+        action: 'gis.layer.create',
+        entityType: 'layer',
+        entityId: layer.id,
+        after: layer,
+      });
+      return layer;
+    });
+  }
+
+  private async checkPlace(trx: Tx, ctx: CallContext, geometry: unknown) {
+    if (!(await repo.nearCommune(trx, ctx.communeId, geometry, REACH_KM))) {
+      throw new AppError('outside_commune', 422, 'problem.gis.far_from_commune.detail', { km: REACH_KM }, [
+        { pointer: '/body/geometry', key: 'problem.outside_commune.title' },
+      ]);
+    }
+  }
+
+  private async editable(trx: Tx, ctx: CallContext, code: string) {
+    authorize(ctx.principal, EDIT);
+    const layer = await repo.findLayerByCode(trx, code);
+    if (!layer) throw notFound();
+    return layer;
+  }
+
+  /** Draws a feature: geometry checked against the layer's type, attributes against its schema; audited. */
+  addFeature(ctx: CallContext, code: string, input: Required<FeatureInput>) {
+    return withCommune(this.db, ctx.communeId, async (trx) => {
+      const layer = await this.editable(trx, ctx, code);
+      refuse([
+        ...checkGeometry(input.geometry, layer.geometryType, '/body/geometry'),
+        ...checkProperties(layer.attributes, input.properties, '/body/properties'),
+      ]);
+      await this.checkPlace(trx, ctx, input.geometry);
+      const id = await repo.insertFeature(trx, ctx.communeId, layer.id, input.geometry, input.properties);
+      const after = await repo.findStoredFeature(trx, layer.id, id);
+      await recordAudit(trx, ctx.communeId, ctx.actor, {
+        action: 'gis.feature.create',
+        entityType: `layer:${layer.code}`,
+        entityId: id,
+        after,
+      });
+      return after!;
+    });
+  }
+
+  /** Moves or reshapes a feature, or changes its attributes (all of them: the form sends the whole set); audited with before and after. */
+  updateFeature(ctx: CallContext, code: string, id: string, input: FeatureInput) {
+    return withCommune(this.db, ctx.communeId, async (trx) => {
+      const layer = await this.editable(trx, ctx, code);
+      const before = await repo.findStoredFeature(trx, layer.id, id);
+      if (!before) throw notFound();
+      refuse([
+        ...(input.geometry ? checkGeometry(input.geometry, layer.geometryType, '/body/geometry') : []),
+        ...(input.properties ? checkProperties(layer.attributes, input.properties, '/body/properties') : []),
+      ]);
+      if (input.geometry) await this.checkPlace(trx, ctx, input.geometry);
+      await repo.updateFeature(trx, layer.id, id, input);
+      const after = await repo.findStoredFeature(trx, layer.id, id);
+      await recordAudit(trx, ctx.communeId, ctx.actor, {
+        action: 'gis.feature.update',
+        entityType: `layer:${layer.code}`,
+        entityId: id,
+        before,
+        after,
+      });
+      return after!;
+    });
+  }
+
+  deleteFeature(ctx: CallContext, code: string, id: string) {
+    return withCommune(this.db, ctx.communeId, async (trx) => {
+      const layer = await this.editable(trx, ctx, code);
+      const before = await repo.findStoredFeature(trx, layer.id, id);
+      if (!before) throw notFound();
+      await repo.deleteFeature(trx, layer.id, id);
+      await recordAudit(trx, ctx.communeId, ctx.actor, {
+        action: 'gis.feature.delete',
+        entityType: `layer:${layer.code}`,
+        entityId: id,
+        before,
+      });
     });
   }
 }

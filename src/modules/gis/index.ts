@@ -5,19 +5,22 @@
  */
 import { definePermissions } from '../../platform/auth/permissions.js';
 import type { App, Platform } from '../../platform/platform.js';
+import { layersRoutes } from './layers.routes.js';
 import { ogcRoutes } from './ogc.js';
 import { tileRoutes } from './tiles.js';
 
 definePermissions({
   'gis.layers.read': ['supervisor', 'agent', 'technician', 'inspector', 'viewer'],
   'gis.layers.manage': ['supervisor'],
+  'gis.features.edit': ['supervisor', 'agent', 'technician'],
 });
 
 /** Used by the demo seed, inside the commune's transaction. */
 export { countLayers, type GeometryType, insertFeature, insertLayer, type LayerAttribute } from './gis.repository.js';
 
-/** OGC API – Features at /ogc and vector tiles at /tiles. */
+/** OGC API – Features at /ogc, vector tiles at /tiles, the layer registry and editor at /api/v1/gis. */
 export async function gisModule(app: App, platform: Platform) {
   await ogcRoutes(app, platform);
   await tileRoutes(app, platform);
+  await layersRoutes(app, platform);
 }

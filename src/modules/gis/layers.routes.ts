@@ -1,0 +1,140 @@
+import { Type } from 'typebox';
+import { contextOf } from '../../platform/http/context.js';
+import { multilingual, Nullable, problemResponses, Strict, TextOut, Uuid } from '../../platform/http/schemas.js';
+import { LIMITS } from '../../platform/limits.js';
+import type { App, Platform } from '../../platform/platform.js';
+import { ATTRIBUTE_TYPES, type AttributeType, GEOMETRY_TYPES, type GeometryType, type LayerRow } from './gis.repository.js';
+import { GisService } from './gis.service.js';
+
+const tags = ['gis: layers'];
+const Code = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,62}$' });
+const AttributeName = Type.String({ pattern: '^[a-z][a-z0-9_]{0,62}$' });
+const GeometryTypeT = Type.Unsafe<GeometryType>({ type: 'string', enum: [...GEOMETRY_TYPES] });
+const Attribute = Strict({
+  name: AttributeName,
+  type: Type.Unsafe<AttributeType>({ type: 'string', enum: [...ATTRIBUTE_TYPES] }),
+  title: multilingual(LIMITS.nameMax, 'line'),
+  required: Type.Boolean(),
+});
+const Geometry = Strict(
+  {
+    type: Type.Unsafe<string>({ type: 'string', enum: GEOMETRY_TYPES.filter((g) => g !== 'Geometry') }),
+    coordinates: Type.Array(Type.Unknown()),
+  },
+  { description: 'GeoJSON geometry in WGS 84 (longitude, latitude)' },
+);
+const Properties = Type.Record(Type.String({ maxLength: 63 }), Type.Unknown(), { maxProperties: 100 });
+
+const LayerResponse = Type.Object({
+  id: Uuid,
+  code: Type.String(),
+  title: TextOut,
+  description: Nullable(TextOut),
+  geometryType: GeometryTypeT,
+  attributes: Type.Array(Type.Object({ name: Type.String(), type: Type.String(), title: TextOut, required: Type.Boolean() })),
+  isPublic: Type.Boolean(),
+  timeAttribute: Nullable(Type.String()),
+  extent: Nullable(Type.Array(Type.Number(), { minItems: 4, maxItems: 4 })),
+  links: Type.Object({ ogc: Type.String(), tiles: Type.String() }),
+});
+const FeatureResponse = Type.Object({
+  id: Type.String(),
+  geometry: Type.Unknown(),
+  properties: Type.Record(Type.String(), Type.Unknown()),
+});
+const FeatureParams = Strict({ code: Code, id: Type.String({ pattern: '^[1-9][0-9]{0,17}$' }) });
+
+const present = (layer: LayerRow, extent: number[] | null) => ({
+  id: layer.id,
+  code: layer.code,
+  title: layer.title,
+  description: layer.description,
+  geometryType: layer.geometryType,
+  attributes: layer.attributes,
+  isPublic: layer.isPublic,
+  timeAttribute: layer.timeAttribute,
+  extent,
+  links: { ogc: `/ogc/collections/${layer.code}`, tiles: `/tiles/${layer.code}.json` },
+});
+
+/** The layer registry and the editor's writes under `/api/v1/gis` (reading features is OGC API – Features' job). */
+export async function layersRoutes(app: App, { db }: Platform) {
+  const gis = new GisService(db);
+  const write = problemResponses(400, 401, 403, 404, 409, 413, 415);
+
+  app.get(
+    '/api/v1/gis/layers',
+    {
+      schema: {
+        tags,
+        summary: 'The layers the caller may read (public ones for everyone)',
+        response: { 200: Type.Object({ items: Type.Array(LayerResponse) }) },
+      },
+    },
+    async (request) => ({ items: (await gis.readableLayers(request)).map(({ layer, extent }) => present(layer, extent)) }),
+  );
+  app.post(
+    '/api/v1/gis/layers',
+    {
+      schema: {
+        tags,
+        summary: 'Create a layer: code, titles, geometry type, typed attribute schema, visibility',
+        body: Strict({
+          code: Code,
+          title: multilingual(LIMITS.nameMax, 'line'),
+          description: Type.Optional(Nullable(multilingual(LIMITS.descriptionMax, 'text'))),
+          geometryType: GeometryTypeT,
+          attributes: Type.Array(Attribute, { maxItems: 100 }),
+          style: Type.Optional(Type.Record(Type.String({ maxLength: 63 }), Type.Unknown(), { maxProperties: 50 })),
+          isPublic: Type.Boolean(),
+          timeAttribute: Type.Optional(Nullable(AttributeName)),
+        }),
+        response: { 201: LayerResponse, ...write },
+      },
+    },
+    async (request, reply) => {
+      const b = request.body;
+      const layer = await gis.createLayer(contextOf(request), {
+        ...b,
+        description: b.description ?? null,
+        style: b.style ?? {},
+        timeAttribute: b.timeAttribute ?? null,
+      });
+      return reply.code(201).send(present(layer, null));
+    },
+  );
+  app.post(
+    '/api/v1/gis/layers/:code/features',
+    {
+      schema: {
+        tags,
+        summary: 'Draw a feature (geometry of the layer’s type, attributes by its schema); it is in OGC API and the tiles at once',
+        params: Strict({ code: Code }),
+        body: Strict({ geometry: Geometry, properties: Properties }),
+        response: { 201: FeatureResponse, ...write },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await gis.addFeature(contextOf(request), request.params.code, request.body)),
+  );
+  app.patch(
+    '/api/v1/gis/layers/:code/features/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Move or reshape a feature, or replace its attributes',
+        params: FeatureParams,
+        body: Strict({ geometry: Type.Optional(Geometry), properties: Type.Optional(Properties) }),
+        response: { 200: FeatureResponse, ...write },
+      },
+    },
+    async (request) => gis.updateFeature(contextOf(request), request.params.code, request.params.id, request.body),
+  );
+  app.delete(
+    '/api/v1/gis/layers/:code/features/:id',
+    { schema: { tags, summary: 'Remove a feature', params: FeatureParams, response: { 204: { type: 'null' }, ...write } } },
+    async (request, reply) => {
+      await gis.deleteFeature(contextOf(request), request.params.code, request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+}
