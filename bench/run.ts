@@ -1,12 +1,13 @@
 // Runs the benchmarks and prints their Markdown tables, with the machine and the date; each is
 // also written to bench/results/<name>.md.
 //   npm run bench              # all
-//   npm run bench -- me        # one (startup | me | web)
+//   npm run bench -- me        # one (startup | me | web | reports)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BenchError, cleanup, cleanupSync, indent, ROOT } from './lib.js';
 import { runMe } from './me.js';
+import { runReports } from './reports.js';
 import { type BenchOutput, runStartup } from './startup.js';
 import { runWeb } from './web.js';
 
@@ -14,6 +15,7 @@ const BENCHES: Record<string, { title: string; run: () => Promise<BenchOutput> }
   startup: { title: 'start-up time', run: runStartup },
   me: { title: 'signed-in GET /api/v1/me under load', run: runMe },
   web: { title: 'front-end weight and Lighthouse scores', run: runWeb },
+  reports: { title: 'report submissions on PostgreSQL beside pgbench', run: runReports },
 };
 
 function machine(): string[] {
