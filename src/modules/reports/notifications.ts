@@ -35,7 +35,7 @@ export async function queueConfirmation(trx: Tx, communeId: string, report: Repo
         to: report.contactEmail,
         language: locale,
         subject: i18n.t('mail.report.created.subject', values),
-        text: i18n.t('mail.report.created.body', { ...values, name: report.contactName ?? '' }),
+        text: i18n.t('mail.report.created.body', { ...values, name: report.contactName || 'none' }),
       },
     });
   }
@@ -70,7 +70,7 @@ export async function queueUpdate(trx: Tx, communeId: string, report: ReportRow,
         to,
         language: locale,
         subject: i18n.t('mail.report.update.subject', values),
-        text: i18n.t('mail.report.update.body', { ...values, note: note ?? '' }),
+        text: i18n.t('mail.report.update.body', { ...values, note: note || 'none' }),
       },
     });
   }

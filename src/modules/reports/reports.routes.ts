@@ -98,7 +98,7 @@ export async function reportsRoutes(app: App, platform: Platform) {
         tags,
         summary: `"Is it one of these?": open public reports of a category within ${NEARBY_METRES} m of a point, nearest first`,
         querystring: s.NearbyQuery,
-        response: { 200: s.NearbyResponse, ...problemResponses(400) },
+        response: { 200: s.NearbyResponse, ...problemResponses(400, 422) },
       },
     },
     async (request) => {
@@ -299,7 +299,12 @@ export async function reportsRoutes(app: App, platform: Platform) {
       },
     },
     async (request) => {
-      const filter = { ...listFilter(request.query), overdue: request.query.overdue, order: request.query.order };
+      const filter = {
+        ...listFilter(request.query),
+        overdue: request.query.overdue,
+        order: request.query.order,
+        numbers: request.query.number ? [request.query.number] : undefined,
+      };
       const { rows, total } = await triage.queue(contextOf(request), filter);
       return { items: rows.map((r) => presentStaff(r)), page: { total, limit: filter.limit, offset: filter.offset } };
     },

@@ -185,6 +185,7 @@ const ListFilters = {
 export const PublicListQuery = Strict(ListFilters);
 export const QueueQuery = Strict({
   ...ListFilters,
+  number: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,17}$', description: 'The tracking number a citizen reads out' })),
   overdue: Type.Optional(Type.Boolean()),
   order: Type.Optional(Type.Unsafe<'newest' | 'due'>({ type: 'string', enum: ['newest', 'due'] })),
 });

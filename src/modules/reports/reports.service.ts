@@ -82,6 +82,8 @@ export class ReportsService {
     return withCommune(this.db, ctx.communeId, async (trx) => {
       const category = await categories.findCategoryByCode(trx, categoryCode);
       if (!category?.enabled) throw fieldError('/query/category', 'problem.field.unknown_reference');
+      // Said here already, before the citizen writes the rest of the report.
+      if (!(await repo.isInsideCommune(trx, ctx.communeId, p))) throw outsideCommune('/query/lat');
       if (!category.isPublic) return [];
       return repo.findNearbyOpen(trx, category.id, p, NEARBY_METRES, NEARBY_MAX);
     });

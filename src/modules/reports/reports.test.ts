@@ -284,6 +284,12 @@ describe('is it one of these?', () => {
     expect(near.items[0].distanceMetres).toBeLessThan(35);
     const other = (await inject({ url: `/api/v1/reports/nearby?category=pothole&lat=${here.lat}&lon=${here.lon}` })).json();
     expect(other.items).toEqual([]);
+    const far = await inject({
+      url: `/api/v1/reports/nearby?category=streetlight&lat=${outside.lat}&lon=${outside.lon}`,
+      headers: { 'accept-language': 'fr' },
+    });
+    expect(far.statusCode).toBe(422);
+    expect(far.json().detail).toContain('hors des limites de la commune');
   });
 
   it("never shows another commune's reports, even asked with that commune's category", async () => {

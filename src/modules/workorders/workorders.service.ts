@@ -200,12 +200,29 @@ export class WorkOrdersService {
     });
   }
 
+  /**
+   * Changes a work order. Planners (`workorders.orders.manage`) change anything; those who do the
+   * field work may only start it and tick its checklist.
+   */
   update(ctx: CallContext, id: string, changes: WorkOrderChanges) {
     const principal = ctx.principal;
-    authorize(principal, MANAGE);
+    if (!principal) authorize(principal, MANAGE);
+    const fieldOnly = !holds(principal, MANAGE);
+    if (fieldOnly) {
+      authorize(principal, COMPLETE);
+      const allowed = Object.entries(changes).every(
+        ([k, v]) => v === undefined || k === 'checklist' || (k === 'status' && v === 'in_progress'),
+      );
+      if (!allowed) throw new AppError('forbidden', 403, 'problem.forbidden.detail');
+    }
     return withCommune(this.db, ctx.communeId, async (trx) => {
       const before = await repo.findWorkOrder(trx, id);
       if (!before || !mayRead(principal, before)) throw notFound();
+      if (fieldOnly) {
+        this.checkField(principal, before);
+        if (changes.checklist && changes.checklist.length !== before.checklist.length) throw invalid('/body/checklist');
+        return changeWorkOrder(trx, ctx, before, changes);
+      }
       const target = changes.departmentId ? await repo.findDepartmentPath(trx, changes.departmentId) : before.departmentPath;
       authorize(principal, MANAGE, [before.departmentPath, target ?? null]);
       return changeWorkOrder(trx, ctx, before, changes);

@@ -114,6 +114,26 @@ describe('work orders', () => {
   });
 });
 
+describe('field staff', () => {
+  it('may start the work order they do and tick its checklist, and nothing else', async () => {
+    const wo = await create({
+      title: 'Réparer',
+      departmentId: ids.eclairage,
+      assigneeId: ids.technician,
+      checklist: [{ label: 'Câble', done: false }],
+    });
+    const patch = (payload: object) => inject({ method: 'PATCH', url: `/api/v1/workorders/${wo.id}`, headers: as(technician), payload });
+    const started = await patch({ status: 'in_progress', checklist: [{ label: 'Câble', done: true }] });
+    expect(started.statusCode, started.body).toBe(200);
+    expect(started.json()).toMatchObject({ status: 'in_progress', checklist: [{ label: 'Câble', done: true }] });
+    const before = await counts();
+    expect((await patch({ priority: 'urgent' })).statusCode).toBe(403);
+    expect((await patch({ status: 'cancelled' })).statusCode).toBe(403);
+    expect((await patch({ checklist: [] })).statusCode).toBe(400);
+    expect(await counts()).toEqual(before);
+  });
+});
+
 describe('assignees', () => {
   it("lists the staff and contractors of the caller's departments, not viewers", async () => {
     const { items } = (await inject({ url: '/api/v1/workorders/assignees', headers: as(supervisor) })).json();

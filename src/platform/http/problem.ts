@@ -92,12 +92,15 @@ export function problemFor(error: AppError, i18n: Translator, requestId: string,
   };
   if (error.fields.length > 0) {
     problem.errors = error.fields.map((f) => ({ pointer: f.pointer, detail: i18n.t(f.key) }));
+  }
+  // A specific explanation wins; otherwise the fields at fault are listed.
+  if (error.detailKey) {
+    problem.detail = i18n.t(error.detailKey, error.values);
+  } else if (error.fields.length > 0) {
     problem.detail = i18n.t('problem.validation_failed.detail', {
       count: error.fields.length,
       fields: error.fields.map((f) => f.pointer).join(', '),
     });
-  } else if (error.detailKey) {
-    problem.detail = i18n.t(error.detailKey, error.values);
   }
   if (instance) problem.instance = instance;
   return problem;

@@ -5239,6 +5239,15 @@ export interface paths {
                         "application/json": components["schemas"]["def-0"];
                     };
                 };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
             };
         };
         put?: never;
@@ -6781,6 +6790,8 @@ export interface paths {
                     to?: string;
                     /** @description west,south,east,north in degrees (WGS 84) */
                     bbox?: string;
+                    /** @description The tracking number a citizen reads out */
+                    number?: string;
                     overdue?: boolean;
                     order?: "newest" | "due";
                 };
