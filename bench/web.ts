@@ -2,14 +2,15 @@
 // portal's home needs before it can render (the entry script and its modulepreloads, gzip -9),
 // against 150 kB, with the lazy chunks (map, office) listed apart; (2) Lighthouse 12 (mobile,
 // simulated throttling) on the portal's home and the office's sign-in page, served by the real
-// server on a new embedded PGlite, in Debian's Chromium launched here.
+// server on a new embedded PGlite, in Debian's Chromium launched here; each page is audited
+// BENCH_WEB_RUNS times (rounds alternate the pages) and the table gives the medians.
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { screenEmulationMetrics } from 'lighthouse/core/config/constants.js';
 import { ensureWebBuild } from '../src/platform/http/web-build.js';
-import { BenchError, freePort, indent, intEnv, makeTempDir, ROOT, sleep, startMadina, table } from './lib.js';
+import { BenchError, freePort, indent, intEnv, makeTempDir, median, ROOT, sleep, startMadina, table } from './lib.js';
 import type { BenchOutput } from './startup.js';
 
 const log = (message: string) => process.stderr.write(`[web] ${message}\n`);
@@ -55,8 +56,9 @@ function initialAssets(html: string) {
   const entry = tags.filter((t) => t.startsWith('<script') && /type="module"/.test(t)).flatMap((t) => attr(t, 'src') ?? []);
   const preloads = tags.filter((t) => /rel="modulepreload"/.test(t)).flatMap((t) => attr(t, 'href') ?? []);
   const styles = tags.filter((t) => /rel="stylesheet"/.test(t)).flatMap((t) => attr(t, 'href') ?? []);
+  const fonts = tags.filter((t) => /rel="preload"/.test(t) && /as="font"/.test(t)).flatMap((t) => attr(t, 'href') ?? []);
   if (entry.length === 0) throw new BenchError('web/dist/index.html has no <script type="module" src>');
-  return { entry: entry.map(asset), preloads: preloads.map(asset), styles: styles.map(asset) };
+  return { entry: entry.map(asset), preloads: preloads.map(asset), styles: styles.map(asset), fonts: fonts.map(asset) };
 }
 
 function lazyGroup(file: string): string {
@@ -68,7 +70,7 @@ function lazyGroup(file: string): string {
 
 function weight(): { markdown: string; initialGzip: number } {
   const html = fs.readFileSync(path.join(DIST, 'index.html'), 'utf8');
-  const { entry, preloads, styles } = initialAssets(html);
+  const { entry, preloads, styles, fonts } = initialAssets(html);
   const initial = [...entry, ...preloads];
   const initialNames = new Set(initial.map((a) => a.file));
   const initialGzip = initial.reduce((sum, a) => sum + a.gzip, 0);
@@ -88,6 +90,8 @@ function weight(): { markdown: string; initialGzip: number } {
       `target ≤ ${kB(JS_BUDGET)}: ${initialGzip <= JS_BUDGET ? 'met' : `**over by ${kB(initialGzip - JS_BUDGET)}**`}`,
     ],
     ...styles.map((a) => ['initial CSS (not counted above)', a.file, kB(a.raw), kB(a.gzip), '']),
+    // woff2 is compressed already: its size on the wire is its size.
+    ...fonts.map((a) => ['initial font (preload, not counted above)', a.file, kB(a.raw), '–', 'woff2']),
   ];
   for (const group of ['map', 'office', 'other']) {
     const files = lazy.filter((a) => lazyGroup(a.file) === group).sort((a, b) => b.gzip - a.gzip);
@@ -108,7 +112,7 @@ function weight(): { markdown: string; initialGzip: number } {
     table(['what', 'file', 'raw', 'gzip -9', 'note'], rows, ['l', 'l', 'r', 'r', 'l']),
     '',
     'Initial = the entry `<script type="module">` of web/dist/index.html and its `<link rel="modulepreload">`s. ' +
-      'Lazy chunks load only on the page that needs them (the map page, the office); web fonts are not counted.',
+      'Lazy chunks load only on the page that needs them (the map page, the office). Web fonts are not counted; those index.html preloads are listed.',
   ].join('\n');
   return { markdown, initialGzip };
 }
@@ -157,15 +161,24 @@ async function launchChromium(): Promise<{ port: number; process: ChildProcess; 
   }
 }
 
+/** The timings the table shows, by Lighthouse audit id. */
+const METRICS = {
+  FCP: 'first-contentful-paint',
+  LCP: 'largest-contentful-paint',
+  TBT: 'total-blocking-time',
+  CLS: 'cumulative-layout-shift',
+  SI: 'speed-index',
+} as const;
+type Metric = keyof typeof METRICS;
+
 interface Audit {
-  label: string;
-  path: string;
   scores: Record<Category, number | null>;
-  metrics: Record<string, string>;
+  /** numericValue of each metric: milliseconds, CLS unitless. */
+  metrics: Record<Metric, number>;
   failing: string[];
 }
 
-async function audit(port: number, base: string, label: string, pagePath: string): Promise<Audit> {
+async function audit(port: number, base: string, pagePath: string): Promise<Audit> {
   log(`lighthouse ${base}${pagePath}`);
   // Imported here: loading Lighthouse takes a while, and the other benchmarks do not need it.
   const { default: lighthouse } = await import('lighthouse');
@@ -182,31 +195,51 @@ async function audit(port: number, base: string, label: string, pagePath: string
   if (!result) throw new BenchError(`lighthouse returned nothing for ${pagePath}`);
   const { lhr } = result;
   if (lhr.runtimeError) throw new BenchError(`lighthouse on ${pagePath}: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
+  // BENCH_WEB_REPORTS=<folder> keeps each full report (JSON) for a closer look at the audits.
+  const reports = process.env.BENCH_WEB_REPORTS;
+  if (reports) {
+    fs.mkdirSync(reports, { recursive: true });
+    const name = `${pagePath.replace(/\W+/g, '_').replace(/^_|_$/g, '') || 'home'}-${Date.now()}.json`;
+    fs.writeFileSync(path.join(reports, name), JSON.stringify(lhr));
+  }
   const scores = Object.fromEntries(
     CATEGORIES.map((c) => [c, lhr.categories[c]?.score == null ? null : Math.round((lhr.categories[c]?.score ?? 0) * 100)]),
   ) as Record<Category, number | null>;
-  const metric = (id: string) => lhr.audits[id]?.displayValue ?? '–';
+  const metrics = Object.fromEntries(
+    Object.entries(METRICS).map(([name, id]) => [name, lhr.audits[id]?.numericValue ?? Number.NaN]),
+  ) as Record<Metric, number>;
   const failing: string[] = [];
   for (const c of CATEGORIES) {
     for (const ref of lhr.categories[c]?.auditRefs ?? []) {
       const a = lhr.audits[ref.id];
       if (!a || ref.weight === 0 || a.score === null || a.score >= 0.9) continue;
-      failing.push(`${c}: \`${a.id}\` ${a.title} (score ${Math.round(a.score * 100)}${a.displayValue ? `, ${a.displayValue}` : ''})`);
+      failing.push(`${c}: \`${a.id}\` ${a.title}`);
     }
   }
-  return {
-    label,
-    path: pagePath,
-    scores,
-    metrics: {
-      FCP: metric('first-contentful-paint'),
-      LCP: metric('largest-contentful-paint'),
-      TBT: metric('total-blocking-time'),
-      CLS: metric('cumulative-layout-shift'),
-      SI: metric('speed-index'),
-    },
-    failing,
-  };
+  return { scores, metrics, failing };
+}
+
+interface PageResult {
+  label: string;
+  path: string;
+  runs: Audit[];
+}
+
+const PAGES = [
+  { label: 'portal home', path: '/' },
+  { label: 'office sign-in', path: '/office' },
+] as const;
+
+function formatMetric(name: Metric, value: number): string {
+  if (!Number.isFinite(value)) return '–';
+  if (name === 'CLS') return value < 0.1 ? value.toFixed(3) : value.toFixed(2);
+  if (name === 'TBT') return `${Math.round(value / 10) * 10} ms`;
+  return `${(value / 1000).toFixed(1)} s`;
+}
+
+function medianScore(runs: Audit[], category: Category): number | null {
+  const values = runs.flatMap((r) => (r.scores[category] === null ? [] : [r.scores[category] as number]));
+  return values.length === 0 ? null : Math.round(median(values));
 }
 
 function scoreCell(score: number | null, target: number): string {
@@ -216,6 +249,7 @@ function scoreCell(score: number | null, target: number): string {
 
 export async function runWeb(): Promise<BenchOutput> {
   const startTimeoutMs = intEnv('BENCH_START_TIMEOUT_S', 180, 10, 3600) * 1000;
+  const runs = intEnv('BENCH_WEB_RUNS', 3, 1, 20);
   const outcome = await ensureWebBuild({ log: { info: (_o, m) => log(m), warn: (_o, m) => log(m) } });
   if (outcome === 'no_config') throw new BenchError('web/vite.config.ts is missing: no front end to measure');
   if (!fs.existsSync(path.join(DIST, 'index.html'))) throw new BenchError('web/dist/index.html is missing after the build');
@@ -226,37 +260,61 @@ export async function runWeb(): Promise<BenchOutput> {
   log('starting Madina on a new embedded PGlite (first start: migrations + demo seed)…');
   const madina = await startMadina({ label: 'Madina (PGlite)', dataDir, timeoutMs: startTimeoutMs });
   const chrome = await launchChromium();
-  const audits: Audit[] = [];
+  const pages: PageResult[] = PAGES.map((p) => ({ ...p, runs: [] }));
   try {
-    audits.push(await audit(chrome.port, madina.url, 'portal home', '/'));
-    audits.push(await audit(chrome.port, madina.url, 'office sign-in', '/office'));
+    for (let round = 1; round <= runs; round++) {
+      for (const page of pages) {
+        log(`round ${round}/${runs}`);
+        page.runs.push(await audit(chrome.port, madina.url, page.path));
+      }
+    }
   } finally {
     await chrome.stop();
     await madina.child.stop(15_000);
   }
 
-  const scoreRows = audits.map((a) => [
-    a.label,
-    `\`${a.path}\``,
-    ...CATEGORIES.map((c) => scoreCell(a.scores[c], TARGETS[c])),
-    ...Object.values(a.metrics),
+  const scoreRows = pages.map((p) => [
+    p.label,
+    `\`${p.path}\``,
+    ...CATEGORIES.map((c) => scoreCell(medianScore(p.runs, c), TARGETS[c])),
+    ...(Object.keys(METRICS) as Metric[]).map((m) => formatMetric(m, median(p.runs.map((r) => r.metrics[m])))),
+    p.runs.map((r) => r.scores.performance ?? '–').join(' · '),
   ]);
-  const targetRow = ['target', '', ...CATEGORIES.map((c) => `≥ ${TARGETS[c]}`), '', '', '', '', ''];
-  const failing = audits.flatMap((a) => (a.failing.length > 0 ? [`- ${a.label}:`, ...a.failing.map((f) => `  - ${f}`)] : []));
+  const targetRow = ['target', '', ...CATEGORIES.map((c) => `≥ ${TARGETS[c]}`), '', '', '', '', '', ''];
+  const failing = pages.flatMap((p) => {
+    // An audit listed when it scored below 90 in at least half of the runs.
+    const counts = new Map<string, number>();
+    for (const f of p.runs.flatMap((r) => r.failing)) counts.set(f, (counts.get(f) ?? 0) + 1);
+    const often = [...counts].filter(([, n]) => n * 2 >= p.runs.length).map(([f, n]) => `  - ${f} (${n} of ${p.runs.length} runs)`);
+    return often.length > 0 ? [`- ${p.label}:`, ...often] : [];
+  });
   const markdown = [
     sizes.markdown,
     '',
-    '## Lighthouse 12 (mobile, simulated throttling: slow 4G, 4× CPU)',
+    `## Lighthouse 12 (mobile, simulated throttling: slow 4G, 4× CPU; median of ${runs} run${runs === 1 ? '' : 's'})`,
     '',
     table(
-      ['page', 'path', 'performance', 'accessibility', 'best practices', 'FCP', 'LCP', 'TBT', 'CLS', 'Speed Index'],
+      [
+        'page',
+        'path',
+        'performance',
+        'accessibility',
+        'best practices',
+        'FCP',
+        'LCP',
+        'TBT',
+        'CLS',
+        'Speed Index',
+        'performance, each run',
+      ],
       [...scoreRows, targetRow],
-      ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+      ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
     ),
     '',
     `Served by Madina (\`node --import tsx src/main.ts\`, NODE_ENV=development, embedded PGlite) on 127.0.0.1; Chromium ${CHROMIUM} (headless). ` +
+      'Each cell is the median over the runs (rounds alternate the pages). ' +
       'The performance score is simulated from the trace (Lantern), so a busy machine moves it less than the raw timings, but it still moves: compare runs on the same machine.',
-    ...(failing.length > 0 ? ['', 'Audits below 90 in these categories:', '', ...failing] : []),
+    ...(failing.length > 0 ? ['', 'Weighted audits below 90 in at least half of the runs:', '', ...failing] : []),
   ].join('\n');
-  return { markdown, settings: { chromium: CHROMIUM, formFactor: 'mobile', throttlingMethod: 'simulate', jsBudget: kB(JS_BUDGET) } };
+  return { markdown, settings: { chromium: CHROMIUM, formFactor: 'mobile', throttlingMethod: 'simulate', runs, jsBudget: kB(JS_BUDGET) } };
 }

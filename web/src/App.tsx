@@ -1,11 +1,11 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { type ReactNode, Suspense, useCallback, useMemo, useState } from 'react';
-import { RouterProvider as AriaRouterProvider } from 'react-aria-components';
-import { BrowserRouter, Route, Routes, useHref, useNavigate } from 'react-router';
+import { BrowserRouter, Route, Routes } from 'react-router';
 import { ConnectionError } from './api/client';
 import { HomePage } from './portal/HomePage';
 import { MapPage } from './portal/MapPage';
 import { PortalLayout } from './portal/PortalLayout';
+import { bootCommune, bootSignedOut } from './shared/boot';
 import { useCommune } from './shared/commune';
 import { ErrorBoundary } from './shared/ErrorBoundary';
 import { browserLocale, I18nProvider, isLocale, LOCALES, type Locale, loadArea, storedLocale, storeLocale } from './shared/i18n';
@@ -24,49 +24,63 @@ const queryClient = new QueryClient({
   },
 });
 
+// What the server sent with the page: the commune (never stale: its query has staleTime ∞) and,
+// without a session cookie, "nobody signed in" (stale after useMe's minute like a fetched answer).
+if (bootCommune) queryClient.setQueryData(['commune'], bootCommune);
+if (bootSignedOut) queryClient.setQueryData(['me'], null);
+
 // The office (and its messages) is a separate chunk: citizens never download it.
 const OfficeApp = lazyRetry(async () => {
   const [office] = await Promise.all([import('./office/OfficeApp'), loadArea('office')]);
   return { default: office.OfficeApp };
 });
 
+// Citizen reports (/reports/…): a chunk of their own, loaded on the way there.
+const ReportsRoutes = lazyRetry(() => import('./portal/reports/ReportsRoutes'));
+
+/**
+ * Loads the lazy part of the page at `pathname` (the server has the page preload its chunks, see
+ * PAGE_MODULES in web/vite.config.ts), so that the first render shows the page, not a spinner.
+ */
+export function preloadRoute(pathname: string): Promise<unknown> {
+  if (/^\/office(\/|$)/.test(pathname)) return OfficeApp.preload();
+  if (/^\/reports(\/|$)/.test(pathname)) return ReportsRoutes.preload();
+  return Promise.resolve();
+}
+
 export function App() {
   return (
     <QueryClientProvider client={queryClient}>
       <BrowserRouter>
-        <AriaRouter>
-          <LocaleRoot>
-            <Routes>
+        <LocaleRoot>
+          <Routes>
+            <Route
+              path="/office/*"
+              element={
+                <ErrorBoundary standalone>
+                  <Suspense fallback={<PageLoading />}>
+                    <OfficeApp />
+                  </Suspense>
+                </ErrorBoundary>
+              }
+            />
+            <Route element={<PortalLayout />}>
+              <Route index element={<HomePage />} />
+              <Route path="map" element={<MapPage />} />
               <Route
-                path="/office/*"
+                path="reports/*"
                 element={
-                  <ErrorBoundary standalone>
-                    <Suspense fallback={<PageLoading />}>
-                      <OfficeApp />
-                    </Suspense>
-                  </ErrorBoundary>
+                  <Suspense fallback={<PageLoading />}>
+                    <ReportsRoutes />
+                  </Suspense>
                 }
               />
-              <Route element={<PortalLayout />}>
-                <Route index element={<HomePage />} />
-                <Route path="map" element={<MapPage />} />
-                <Route path="*" element={<NotFoundPage />} />
-              </Route>
-            </Routes>
-          </LocaleRoot>
-        </AriaRouter>
+              <Route path="*" element={<NotFoundPage />} />
+            </Route>
+          </Routes>
+        </LocaleRoot>
       </BrowserRouter>
     </QueryClientProvider>
-  );
-}
-
-/** react-aria links navigate through the router (no full page loads). */
-function AriaRouter({ children }: { children: ReactNode }) {
-  const navigate = useNavigate();
-  return (
-    <AriaRouterProvider navigate={(to) => navigate(to)} useHref={useHref}>
-      {children}
-    </AriaRouterProvider>
   );
 }
 

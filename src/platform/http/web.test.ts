@@ -10,12 +10,15 @@ import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { buildApp } from '../../app.js';
 import { negotiateLocale, type Translator, translator } from '../i18n/index.js';
 import { registerProblemHandling } from './problem.js';
-import { CONTENT_SECURITY_POLICY, frontEndPath, registerWeb } from './web.js';
+import { CONTENT_SECURITY_POLICY, frontEndPath, jsonForScript, PAGE_PRELOADS_FILE, pageLocale, registerWeb } from './web.js';
 import { ensureWebBuild, staleReason } from './web-build.js';
 
 const INDEX =
   '<!doctype html><html><head><script type="module" src="/assets/index-Bx12ab.js"></script></head><body><div id="root"></div></body></html>';
 const SECRET = 'SECRET-OUTSIDE-DIST';
+/** What every page of the web app carries: index.html's own entry script and root element. */
+const ENTRY = '<script type="module" src="/assets/index-Bx12ab.js"></script>';
+const isIndexPage = (body: string) => body.includes(ENTRY) && body.includes('<div id="root"></div>');
 
 let tmp: string;
 let dist: string;
@@ -84,7 +87,7 @@ describe('serving the built front end', () => {
   it('serves index.html at / uncached, with a same-origin Content-Security-Policy and the security headers', async () => {
     const response = await app.inject({ url: '/' });
     expect(response.statusCode).toBe(200);
-    expect(response.body).toBe(INDEX);
+    expect(isIndexPage(response.body)).toBe(true);
     expect(response.headers['content-type']).toMatch(/^text\/html/);
     expect(response.headers['cache-control']).toBe('no-cache');
     expectPageHeaders(response.headers);
@@ -106,7 +109,7 @@ describe('serving the built front end', () => {
   it('answers every page path of the web app with index.html, for its router to show', async () => {
     for (const url of ['/office/users', '/fr/anything', '/ar/', '/office/users?tab=roles', '/%D8%A8%D8%B1%D9%83%D8%A7%D9%86', '/assets']) {
       const response = await app.inject({ url });
-      expect([url, response.statusCode, response.body]).toEqual([url, 200, INDEX]);
+      expect([url, response.statusCode, isIndexPage(response.body)]).toEqual([url, 200, true]);
       expectPageHeaders(response.headers);
     }
     const head = await app.inject({ method: 'HEAD', url: '/office/users' });
@@ -169,7 +172,7 @@ describe('serving the built front end', () => {
       });
       expect(body, attempt).not.toContain(SECRET);
       // Either refused, or the web app's own page (a dotfile such as /.env is a page path): never the file.
-      if (status === 200) expect(body, attempt).toBe(INDEX);
+      if (status === 200) expect(isIndexPage(body), attempt).toBe(true);
       else expect([400, 404], attempt).toContain(status);
       const injected = await app.inject({ url: attempt });
       expect(injected.body, `inject ${attempt}`).not.toContain(SECRET);
@@ -182,6 +185,128 @@ describe('serving the built front end', () => {
     for (const bad of ['/a/../b', '/a/./b', '//a', '/a%2f..%2f..', '/%252e', '/a%5cb', '/%00', '/%E0%A4%A', 'a']) {
       expect(frontEndPath(bad), bad).toBeUndefined();
     }
+  });
+});
+
+describe('index.html, rendered for each page', () => {
+  const COMMUNE = {
+    code: 'berkane',
+    name: { ar: 'بركان', fr: 'Berkane </script><!-- <b>' },
+    defaultLocale: 'fr',
+    isDemo: true,
+    boundary: { type: 'MultiPolygon', coordinates: [] },
+  };
+  let pageDist: string;
+  let communeCalls = 0;
+  let app: FastifyInstance;
+
+  beforeAll(async () => {
+    pageDist = path.join(tmp, 'pages/dist');
+    fs.mkdirSync(path.join(pageDist, '.vite'), { recursive: true });
+    // A comment holding a tag-like text must not be taken for the page's <html> element.
+    fs.writeFileSync(
+      path.join(pageDist, 'index.html'),
+      `<!doctype html>\n<!-- the server sets <html lang dir> -->\n<html lang="ar" dir="rtl">\n  <head>\n    ${ENTRY}\n  </head>\n  <body><div id="root"></div><p>${'x'.repeat(2000)}</p></body>\n</html>\n`,
+    );
+    fs.writeFileSync(
+      path.join(pageDist, PAGE_PRELOADS_FILE),
+      JSON.stringify({ '/office': { scripts: ['/assets/OfficeApp-1.js', '/assets/office-2.js'], styles: ['/assets/OfficeApp-3.css'] } }),
+    );
+    app = Fastify({ logger: false });
+    app.decorateRequest('i18n', null as unknown as Translator);
+    app.addHook('onRequest', async (request) => {
+      request.i18n = translator(negotiateLocale(request.headers['accept-language'], 'ar'));
+    });
+    registerProblemHandling(app, 1024 * 1024);
+    // The commune of a host, as the communes module answers it: only berkane.test (and its subdomains) is known.
+    app.get('/api/v1/communes/current', async (request, reply) => {
+      communeCalls++;
+      if (request.hostname === 'slow.test') await new Promise((resolve) => setTimeout(resolve, 1500));
+      if (!request.hostname.endsWith('berkane.test')) return reply.code(404).send({ title: 'unknown commune', status: 404 });
+      return COMMUNE;
+    });
+    await registerWeb(app, { distDir: pageDist });
+    await app.ready();
+  });
+  afterAll(() => app.close());
+
+  const page = (url: string, headers: Record<string, string> = {}) => app.inject({ url, headers: { host: 'berkane.test', ...headers } });
+  const scriptJson = (body: string, id: string) => {
+    const match = new RegExp(`<script type="application/json" id="${id}">(.*?)</script>`).exec(body);
+    return match ? JSON.parse(match[1] ?? '') : undefined;
+  };
+
+  it('carries the commune as the API sends it, escaped so that no text in it can end the script element', async () => {
+    const response = await page('/');
+    expect(response.statusCode).toBe(200);
+    expect(isIndexPage(response.body)).toBe(true);
+    expect(response.body).toContain('\\u003c/script>\\u003c!-- \\u003cb>');
+    expect(response.body).not.toContain('Berkane </script>');
+    expect(scriptJson(response.body, 'madina-commune')).toEqual(COMMUNE);
+    expect(jsonForScript({ a: '</script>\u2028' })).toBe('{"a":"\\u003c/script>\\u2028"}');
+  });
+
+  it("sets <html lang dir> to the commune's language, else the caller's (Arabic by default)", async () => {
+    expect((await page('/', { 'accept-language': 'ar' })).body).toContain('<html lang="fr" dir="ltr">');
+    const unknown = await page('/', { host: 'atlantis.test', 'accept-language': 'en-GB,en;q=0.8' });
+    expect(unknown.body).toContain('<html lang="en" dir="ltr">');
+    expect(unknown.body).not.toContain('id="madina-commune"');
+    expect((await page('/', { host: 'atlantis.test' })).body).toContain('<html lang="ar" dir="rtl">');
+    expect((await page('/', { host: 'atlantis.test', 'accept-language': 'tzm' })).body).toContain('<html lang="zgh-Tfng" dir="ltr">');
+    expect(pageLocale({ defaultLocale: 'xx' }, 'fr')).toBe('fr');
+    // Only one <html> element, and the comment that mentioned it is gone.
+    expect(unknown.body.match(/<html\b/g)).toHaveLength(1);
+  });
+
+  it('says whether the request carried a session cookie (which the page cannot read)', async () => {
+    expect(scriptJson((await page('/office')).body, 'madina-session')).toEqual({ cookie: false });
+    expect(scriptJson((await page('/office', { cookie: 'a=1; madina_session=abc' })).body, 'madina-session')).toEqual({ cookie: true });
+    expect(scriptJson((await page('/office', { cookie: 'madina_session=' })).body, 'madina-session')).toEqual({ cookie: false });
+  });
+
+  it("preloads the lazy chunks of the page's path, as the build lists them", async () => {
+    for (const url of ['/office', '/office/users']) {
+      const body = (await page(url)).body;
+      expect(body).toContain('<link rel="modulepreload" crossorigin href="/assets/OfficeApp-1.js">');
+      expect(body).toContain('<link rel="modulepreload" crossorigin href="/assets/office-2.js">');
+      expect(body).toContain('<link rel="stylesheet" crossorigin href="/assets/OfficeApp-3.css">');
+    }
+    for (const url of ['/', '/officer', '/map']) expect((await page(url)).body).not.toContain('OfficeApp');
+    // The build's own notes are not served.
+    expect((await page(`/${PAGE_PRELOADS_FILE}`)).statusCode).toBe(404);
+  });
+
+  it('compresses the page for browsers that accept it, and answers 304 to a revalidation', async () => {
+    const plain = await page('/');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(String(plain.headers.vary)).toMatch(/accept-encoding/);
+    const br = await page('/', { 'accept-encoding': 'gzip, deflate, br' });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(zlib.brotliDecompressSync(br.rawPayload).toString()).toBe(plain.body);
+    const gzip = await page('/', { 'accept-encoding': 'gzip' });
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    expect(zlib.gunzipSync(gzip.rawPayload).toString()).toBe(plain.body);
+    expect((await page('/', { 'accept-encoding': 'br;q=0, gzip;q=0' })).headers['content-encoding']).toBeUndefined();
+    const etag = String(plain.headers.etag);
+    const again = await page('/', { 'if-none-match': etag });
+    expect([again.statusCode, again.body]).toEqual([304, '']);
+    expect((await page('/', { 'if-none-match': '"other"' })).statusCode).toBe(200);
+  });
+
+  it('asks for the commune once per host for a few seconds, and never waits long for it', async () => {
+    communeCalls = 0;
+    await page('/', { host: 'fresh.berkane.test' });
+    await page('/office', { host: 'fresh.berkane.test' });
+    expect(communeCalls).toBe(1);
+    // An unknown host is asked again: a failure is not kept.
+    await page('/', { host: 'atlantis.test' });
+    await page('/', { host: 'atlantis.test' });
+    expect(communeCalls).toBe(3);
+    const started = performance.now();
+    const slow = await page('/', { host: 'slow.test' });
+    expect(slow.statusCode).toBe(200);
+    expect(performance.now() - started).toBeLessThan(1400);
+    expect(slow.body).not.toContain('id="madina-commune"');
   });
 });
 
@@ -206,7 +331,7 @@ describe('before the front end is built', () => {
       fs.mkdirSync(later, { recursive: true });
       fs.writeFileSync(path.join(later, 'index.html'), INDEX);
       const built = await app.inject({ url: '/office/users' });
-      expect([built.statusCode, built.body]).toEqual([200, INDEX]);
+      expect([built.statusCode, isIndexPage(built.body)]).toEqual([200, true]);
     } finally {
       await app.close();
     }

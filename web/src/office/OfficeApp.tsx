@@ -1,27 +1,43 @@
 import './office.css';
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useMemo } from 'react';
-import { Button } from 'react-aria-components';
-import { Link, NavLink, Route, Routes, useLocation } from 'react-router';
+import { type ReactNode, Suspense, useEffect, useMemo } from 'react';
+import { Button, RouterProvider } from 'react-aria-components';
+import { Link, NavLink, useHref, useLocation, useNavigate } from 'react-router';
 import { ProblemError } from '../api/client';
 import { useCommune } from '../shared/commune';
 import { ErrorBoundary } from '../shared/ErrorBoundary';
 import { Emblem, Icon } from '../shared/Icon';
 import { useLocale, useMultilingual, useT } from '../shared/i18n';
 import { LanguageSwitcher } from '../shared/LanguageSwitcher';
+import { lazyRetry } from '../shared/lazy';
 import { ProblemMessage } from '../shared/ProblemMessage';
-import { NotFoundPage, PageLoading, SkipLink, useFocusOnNavigate } from '../shared/page';
-import { AnnouncementEditor, AnnouncementsPage } from './AnnouncementsPage';
-import { AuditPage } from './AuditPage';
-import { DepartmentsPage } from './DepartmentsPage';
-import { OfficeHome } from './OfficeHome';
-import { OfficeEditor, OfficesPage } from './OfficesPage';
+import { PageLoading, SkipLink, useFocusOnNavigate } from '../shared/page';
+import { loadOfficeRoutes } from './load-routes';
 import { SignInPage } from './SignInPage';
-import { OFFICE_TOOLS, PERMISSIONS, SessionContext, useMe, useSession, useSignOut } from './session';
-import { UsersPage } from './UsersPage';
+import { OFFICE_TOOLS, SessionContext, useMe, useSession, useSignOut } from './session';
+
+const OfficeRoutes = lazyRetry(async () => ({ default: (await loadOfficeRoutes()).OfficeRoutes }));
 
 /** The staff office at /office: sign-in, then the tools the user's permissions allow. */
 export function OfficeApp() {
+  return (
+    <AriaRouter>
+      <Office />
+    </AriaRouter>
+  );
+}
+
+/** react-aria links navigate through the router (no full page loads). */
+function AriaRouter({ children }: { children: ReactNode }) {
+  const navigate = useNavigate();
+  return (
+    <RouterProvider navigate={(to) => navigate(to)} useHref={useHref}>
+      {children}
+    </RouterProvider>
+  );
+}
+
+function Office() {
   const me = useMe();
   useSessionExpiry();
   const session = useMemo(
@@ -46,7 +62,9 @@ export function OfficeApp() {
   return (
     <SessionContext.Provider value={session}>
       <OfficeFrame signedIn>
-        <OfficeRoutes />
+        <Suspense fallback={<PageLoading />}>
+          <OfficeRoutes />
+        </Suspense>
       </OfficeFrame>
     </SessionContext.Provider>
   );
@@ -65,42 +83,6 @@ function useSessionExpiry() {
         }
       }),
     [queryClient],
-  );
-}
-
-function OfficeRoutes() {
-  return (
-    <Routes>
-      <Route index element={<OfficeHome />} />
-      <Route path="announcements" element={<Guard permission={PERMISSIONS.announcements} element={<AnnouncementsPage />} />} />
-      <Route path="announcements/new" element={<Guard permission={PERMISSIONS.announcements} element={<AnnouncementEditor />} />} />
-      <Route path="announcements/:id" element={<Guard permission={PERMISSIONS.announcements} element={<AnnouncementEditor />} />} />
-      <Route path="offices" element={<Guard permission={PERMISSIONS.offices} element={<OfficesPage />} />} />
-      <Route path="offices/new" element={<Guard permission={PERMISSIONS.offices} element={<OfficeEditor />} />} />
-      <Route path="offices/:id" element={<Guard permission={PERMISSIONS.offices} element={<OfficeEditor />} />} />
-      <Route path="users" element={<Guard permission={PERMISSIONS.usersRead} element={<UsersPage />} />} />
-      <Route path="departments" element={<Guard permission={PERMISSIONS.departmentsRead} element={<DepartmentsPage />} />} />
-      <Route path="audit" element={<Guard permission={PERMISSIONS.audit} element={<AuditPage />} />} />
-      <Route path="*" element={<NotFoundPage home="/office" />} />
-    </Routes>
-  );
-}
-
-function Guard({ permission, element }: { permission: string; element: React.ReactElement }) {
-  const { can } = useSession();
-  return can(permission) ? element : <Forbidden />;
-}
-
-function Forbidden() {
-  const t = useT();
-  return (
-    <section>
-      <h1>{t('office.forbidden.title')}</h1>
-      <p>{t('office.forbidden.detail')}</p>
-      <Link className="button button-secondary" to="/office">
-        {t('office.nav.home')}
-      </Link>
-    </section>
   );
 }
 

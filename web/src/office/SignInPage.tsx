@@ -3,7 +3,8 @@ import { Button, Form } from 'react-aria-components';
 import { useCommune } from '../shared/commune';
 import { useT } from '../shared/i18n';
 import { useDocumentTitle } from '../shared/page';
-import { FormProblem, fieldErrorsOf, TextInput } from './forms';
+import { FormProblem, fieldErrorsOf, TextInput } from './fields';
+import { prefetchOfficeRoutes } from './load-routes';
 import { useSignIn } from './session';
 
 export function SignInPage() {
@@ -33,7 +34,10 @@ export function SignInPage() {
           type="email"
           autoComplete="username"
           value={email}
-          onChange={setEmail}
+          onChange={(value) => {
+            setEmail(value);
+            prefetchOfficeRoutes();
+          }}
           error={errors.email}
           dir="ltr"
           isRequired
@@ -44,7 +48,10 @@ export function SignInPage() {
           type="password"
           autoComplete="current-password"
           value={password}
-          onChange={setPassword}
+          onChange={(value) => {
+            setPassword(value);
+            prefetchOfficeRoutes();
+          }}
           error={errors.password}
           dir="ltr"
           isRequired

@@ -1,12 +1,11 @@
 /** Form pieces of the office, on react-aria-components: labelled, with errors beside the field. */
-import { type ReactNode, useEffect, useRef } from 'react';
+import type { ReactNode } from 'react';
 import {
   Button,
   Checkbox,
   Dialog,
   FieldError,
   Heading,
-  Input,
   Label,
   ListBox,
   ListBoxItem,
@@ -15,55 +14,14 @@ import {
   Popover,
   Select,
   SelectValue,
-  Text,
-  TextArea,
-  TextField,
 } from 'react-aria-components';
-import { ProblemError } from '../api/client';
 import { Icon } from '../shared/Icon';
 import { ENDONYMS, HTML_LANG, LOCALE_DIR, LOCALES, type Locale, type Multilingual, useT } from '../shared/i18n';
 import { ProblemMessage } from '../shared/ProblemMessage';
+import { TextInput } from './fields';
 
-interface TextInputProps {
-  label: ReactNode;
-  value: string;
-  onChange(value: string): void;
-  error?: string | undefined;
-  description?: ReactNode;
-  type?: 'text' | 'email' | 'password' | 'search' | 'tel' | 'url' | 'date' | 'time' | 'number';
-  name?: string;
-  autoComplete?: string;
-  isRequired?: boolean;
-  multiline?: boolean;
-  /** Language and direction of the text typed in (content in a given language, an email…). */
-  lang?: string;
-  dir?: 'ltr' | 'rtl' | 'auto';
-  className?: string;
-  maxLength?: number;
-}
-
-export function TextInput({
-  label,
-  value,
-  onChange,
-  error,
-  description,
-  type = 'text',
-  multiline,
-  lang,
-  dir,
-  className,
-  ...rest
-}: TextInputProps) {
-  return (
-    <TextField className={`field ${className ?? ''}`} value={value} onChange={onChange} type={type} isInvalid={!!error} {...rest}>
-      <Label>{label}</Label>
-      {multiline ? <TextArea lang={lang} dir={dir} /> : <Input lang={lang} dir={dir} />}
-      {description ? <Text slot="description">{description}</Text> : null}
-      <FieldError>{error}</FieldError>
-    </TextField>
-  );
-}
+// The pieces the sign-in page needs live in fields.tsx, which the signed-out office loads alone.
+export { FormProblem, fieldErrorsOf, TextInput } from './fields';
 
 export interface Option<K extends string> {
   id: K;
@@ -187,38 +145,6 @@ export function cleanMultilingual(value: Multilingual): Partial<Record<Locale, s
     if (text) out[l] = text;
   }
   return out;
-}
-
-/** The error of a failed save: its title/detail, plus field errors no field on the form shows. */
-export function FormProblem({ error, shownFields }: { error: unknown; shownFields: string[] }) {
-  const ref = useRef<HTMLDivElement>(null);
-  // The save button may be far below: bring the problem into view and to the screen reader.
-  useEffect(() => {
-    if (error) ref.current?.focus();
-  }, [error]);
-  if (!error) return null;
-  const unshown =
-    error instanceof ProblemError
-      ? Object.entries(error.fieldErrors()).filter(([key]) => !shownFields.some((f) => key === f || key.startsWith(`${f}.`)))
-      : [];
-  return (
-    <div className="form-problem" ref={ref} tabIndex={-1}>
-      <ProblemMessage error={error} compact />
-      {unshown.length > 0 ? (
-        <ul className="field-error-list">
-          {unshown.map(([key, detail]) => (
-            <li key={key}>
-              {key ? <code dir="ltr">{key}</code> : null} {detail}
-            </li>
-          ))}
-        </ul>
-      ) : null}
-    </div>
-  );
-}
-
-export function fieldErrorsOf(error: unknown): Record<string, string> {
-  return error instanceof ProblemError ? error.fieldErrors() : {};
 }
 
 /** A modal dialog (controlled): a title, the content, and the close handling of react-aria. */

@@ -76,13 +76,27 @@ export const PERMISSIONS = {
   departmentsManage: 'platform.departments.manage',
   audit: 'platform.audit.read',
   apiKeys: 'platform.apikeys.manage',
+  reportsRead: 'reports.reports.read',
+  reportsTriage: 'reports.reports.triage',
+  reportsModerate: 'reports.reports.moderate',
+  contactsRead: 'reports.contacts.read',
+  categories: 'reports.categories.manage',
+  workOrdersRead: 'workorders.orders.read',
+  workOrdersManage: 'workorders.orders.manage',
+  workOrdersComplete: 'workorders.orders.complete',
+  outbox: 'platform.outbox.read',
 } as const;
 
 /** The office's tools, each shown to those whose permissions allow it. */
 export const OFFICE_TOOLS: { path: string; permission: string; icon: IconName; key: string }[] = [
+  // The daily work of the technical departments first.
+  { path: '/office/reports', permission: PERMISSIONS.reportsRead, icon: 'report', key: 'reports' },
+  { path: '/office/workorders', permission: PERMISSIONS.workOrdersRead, icon: 'document', key: 'workorders' },
   { path: '/office/announcements', permission: PERMISSIONS.announcements, icon: 'megaphone', key: 'announcements' },
   { path: '/office/offices', permission: PERMISSIONS.offices, icon: 'building', key: 'offices' },
   { path: '/office/users', permission: PERMISSIONS.usersRead, icon: 'users', key: 'users' },
   { path: '/office/departments', permission: PERMISSIONS.departmentsRead, icon: 'tree', key: 'departments' },
   { path: '/office/audit', permission: PERMISSIONS.audit, icon: 'history', key: 'audit' },
+  { path: '/office/categories', permission: PERMISSIONS.categories, icon: 'data', key: 'categories' },
+  { path: '/office/outbox', permission: PERMISSIONS.outbox, icon: 'mail', key: 'outbox' },
 ];

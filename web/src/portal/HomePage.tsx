@@ -1,4 +1,4 @@
-import { Button } from 'react-aria-components';
+import { useDeferredValue } from 'react';
 import { Link } from 'react-router';
 import { useCommune } from '../shared/commune';
 import { nowIn, useFormat } from '../shared/format';
@@ -29,7 +29,9 @@ export function HomePage() {
 
 const SERVICES: { id: string; icon: IconName; to?: string }[] = [
   { id: 'procedures', icon: 'document' },
-  { id: 'report', icon: 'report' },
+  { id: 'report', icon: 'report', to: '/reports/new' },
+  { id: 'reports', icon: 'pin', to: '/reports' },
+  { id: 'myReports', icon: 'history', to: '/reports/mine' },
   { id: 'requests', icon: 'inbox' },
   { id: 'map', icon: 'map', to: '/map' },
   { id: 'transport', icon: 'bus' },
@@ -78,12 +80,15 @@ function Services() {
 function News() {
   const t = useT();
   const news = usePublishedAnnouncements();
-  const items = (news.data?.pages.flatMap((p) => p.items) ?? []).sort((a, b) => (b.publishedAt ?? '').localeCompare(a.publishedAt ?? ''));
+  // The list renders as a deferred update: React builds it in short slices between the browser's
+  // own work, instead of in one long task when the answer arrives (a phone stays responsive).
+  const data = useDeferredValue(news.data);
+  const items = (data?.pages.flatMap((p) => p.items) ?? []).sort((a, b) => (b.publishedAt ?? '').localeCompare(a.publishedAt ?? ''));
   return (
     <section className="section" aria-labelledby="news-title">
       <h2 id="news-title">{t('portal.news.title')}</h2>
-      {news.isPending ? (
-        <p className="loading-line" role="status">
+      {data === undefined && !news.isError ? (
+        <p className="loading-line pending-news" role="status">
           {t('common.loading')}
         </p>
       ) : news.isError && items.length === 0 ? (
@@ -101,9 +106,17 @@ function News() {
       )}
       {news.isFetchNextPageError ? <ProblemMessage error={news.error} onRetry={() => void news.fetchNextPage()} /> : null}
       {news.hasNextPage ? (
-        <Button className="button button-secondary" onPress={() => void news.fetchNextPage()} isPending={news.isFetchingNextPage}>
+        <button
+          type="button"
+          className="button button-secondary"
+          aria-disabled={news.isFetchingNextPage || undefined}
+          data-pending={news.isFetchingNextPage || undefined}
+          onClick={() => {
+            if (!news.isFetchingNextPage) void news.fetchNextPage();
+          }}
+        >
           {t('portal.news.more')}
-        </Button>
+        </button>
       ) : null}
     </section>
   );
@@ -130,20 +143,22 @@ function NewsItem({ announcement: a }: { announcement: Announcement }) {
 function Offices() {
   const t = useT();
   const offices = useOffices();
+  // Deferred like the news: the cards build in slices, not in one long task.
+  const data = useDeferredValue(offices.data);
   return (
     <section className="section" aria-labelledby="offices-title">
       <h2 id="offices-title">{t('portal.offices.title')}</h2>
-      {offices.isPending ? (
-        <p className="loading-line" role="status">
+      {offices.isError && data === undefined ? (
+        <ProblemMessage error={offices.error} onRetry={() => void offices.refetch()} />
+      ) : data === undefined ? (
+        <p className="loading-line pending-offices" role="status">
           {t('common.loading')}
         </p>
-      ) : offices.isError ? (
-        <ProblemMessage error={offices.error} onRetry={() => void offices.refetch()} />
-      ) : offices.data.length === 0 ? (
+      ) : data.length === 0 ? (
         <p className="empty">{t('portal.offices.empty')}</p>
       ) : (
         <ul className="offices">
-          {offices.data.map((o) => (
+          {data.map((o) => (
             <li key={o.id}>
               <OfficeCard office={o} />
             </li>

@@ -53,6 +53,7 @@ export function PortalLayout() {
               {t('portal.nav.home')}
             </NavLink>
             <NavLink to="/map">{t('portal.nav.map')}</NavLink>
+            <NavLink to="/reports">{t('portal.nav.reports')}</NavLink>
           </nav>
         </div>
         {locale === 'zgh' ? (

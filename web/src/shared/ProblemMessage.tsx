@@ -1,4 +1,3 @@
-import { Button } from 'react-aria-components';
 import { ConnectionError, ProblemError } from '../api/client';
 import { Fallback, isLocale, useLocale, useT } from './i18n';
 
@@ -7,9 +6,10 @@ export function ProblemMessage({ error, onRetry, compact = false }: { error: unk
   const t = useT();
   const locale = useLocale();
   const retry = onRetry ? (
-    <Button className="button button-secondary" onPress={onRetry}>
+    // A plain button: the portal's pages load without react-aria.
+    <button type="button" className="button button-secondary" onClick={onRetry}>
       {t('common.action.retry')}
-    </Button>
+    </button>
   ) : null;
   if (error instanceof ProblemError) {
     const { title, detail, requestId } = error.problem;

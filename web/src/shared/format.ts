@@ -34,23 +34,34 @@ export function intlSupports(tag: string): boolean {
 export function makeFormatters(locale: Locale, timeZone: string): Formatters {
   if (locale === 'zgh' && !intlSupports(INTL_LOCALE.zgh)) return zghFormatters(timeZone);
   const tag = INTL_LOCALE[locale];
-  const date = new Intl.DateTimeFormat(tag, { dateStyle: 'long', timeZone });
-  const dateTime = new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeStyle: 'short', timeZone });
+  // Each Intl formatter is built on its first use: building one costs far more than using it,
+  // and a page needs only a few of them.
+  const once = <T>(make: () => T) => {
+    let value: T | undefined;
+    return () => {
+      value ??= make();
+      return value;
+    };
+  };
+  const date = once(() => new Intl.DateTimeFormat(tag, { dateStyle: 'long', timeZone }));
+  const dateTime = once(() => new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeStyle: 'short', timeZone }));
   // Morocco writes 08:30; English readers expect 8:30 AM.
-  const clock = new Intl.DateTimeFormat(tag, { hour: locale === 'en' ? 'numeric' : '2-digit', minute: '2-digit', timeZone: 'UTC' });
-  const weekdayLong = new Intl.DateTimeFormat(tag, { weekday: 'long', timeZone: 'UTC' });
-  const weekdayShort = new Intl.DateTimeFormat(tag, { weekday: 'short', timeZone: 'UTC' });
-  const number = new Intl.NumberFormat(tag);
-  const list = new Intl.ListFormat(tag, { type: 'conjunction' });
+  const clock = once(
+    () => new Intl.DateTimeFormat(tag, { hour: locale === 'en' ? 'numeric' : '2-digit', minute: '2-digit', timeZone: 'UTC' }),
+  );
+  const weekdayLong = once(() => new Intl.DateTimeFormat(tag, { weekday: 'long', timeZone: 'UTC' }));
+  const weekdayShort = once(() => new Intl.DateTimeFormat(tag, { weekday: 'short', timeZone: 'UTC' }));
+  const number = once(() => new Intl.NumberFormat(tag));
+  const list = once(() => new Intl.ListFormat(tag, { type: 'conjunction' }));
   const toDate = (v: string | Date) => (typeof v === 'string' ? new Date(v) : v);
   return {
-    date: (v) => date.format(toDate(v)),
-    dateTime: (v) => dateTime.format(toDate(v)),
-    clock: (hhmm) => clock.format(clockDate(hhmm)),
-    weekday: (day, width = 'long') => (width === 'long' ? weekdayLong : weekdayShort).format(weekdayDate(day)),
-    weekdayRange: (from, to) => weekdayLong.formatRange(weekdayDate(from), weekdayDate(to)),
-    number: (n) => number.format(n),
-    list: (items) => list.format(items),
+    date: (v) => date().format(toDate(v)),
+    dateTime: (v) => dateTime().format(toDate(v)),
+    clock: (hhmm) => clock().format(clockDate(hhmm)),
+    weekday: (day, width = 'long') => (width === 'long' ? weekdayLong() : weekdayShort()).format(weekdayDate(day)),
+    weekdayRange: (from, to) => weekdayLong().formatRange(weekdayDate(from), weekdayDate(to)),
+    number: (n) => number().format(n),
+    list: (items) => list().format(items),
   };
 }
 
@@ -89,21 +100,36 @@ function zghFormatters(timeZone: string): Formatters {
   };
 }
 
+// Building an Intl formatter costs far more than using one, and every news item and office card
+// asks for the same set: one set per language and time zone, for the page's life.
+const formattersCache = new Map<string, Formatters>();
+
+function formattersFor(locale: Locale, timeZone: string): Formatters {
+  const key = `${locale} ${timeZone}`;
+  let formatters = formattersCache.get(key);
+  if (!formatters) {
+    formatters = makeFormatters(locale, timeZone);
+    formattersCache.set(key, formatters);
+  }
+  return formatters;
+}
+
 export function useFormat(): Formatters {
   const locale = useLocale();
   const timeZone = useTimeZone();
-  return useMemo(() => makeFormatters(locale, timeZone), [locale, timeZone]);
+  return useMemo(() => formattersFor(locale, timeZone), [locale, timeZone]);
 }
+
+const clockParts = new Map<string, Intl.DateTimeFormat>();
 
 /** The weekday (1 = Monday) and 'HH:MM' now in a time zone (the commune's, not the browser's). */
 export function nowIn(timeZone: string, at = new Date()): { day: number; hhmm: string } {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    weekday: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(at);
+  let format = clockParts.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    clockParts.set(timeZone, format);
+  }
+  const parts = format.formatToParts(at);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   const day = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(get('weekday')) + 1;
   return { day, hhmm: `${get('hour')}:${get('minute')}` };

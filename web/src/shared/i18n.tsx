@@ -64,11 +64,17 @@ function resolve(locale: Locale, key: string): Locale | undefined {
   return MESSAGE_FALLBACK.find((l) => catalogs[l][key] !== undefined);
 }
 
+/** Plain text: no argument, no plural, no quoting, no tag — what most messages are. */
+const PLAIN = /^[^{}'<]*$/;
+
 function format(found: Locale, key: string, values: MessageValues | undefined, timeZone: string): string {
+  const source = catalogs[found][key] ?? key;
+  // Nothing to parse or format: skip building a formatter (a first page uses dozens of messages).
+  if (PLAIN.test(source)) return source;
   const cacheKey = `${found}\u0000${timeZone}\u0000${key}`;
   let message = compiled.get(cacheKey);
   if (!message) {
-    message = new IntlMessageFormat(catalogs[found][key] ?? key, INTL_LOCALE[found], {
+    message = new IntlMessageFormat(source, INTL_LOCALE[found], {
       date: { long: { year: 'numeric', month: 'long', day: 'numeric', timeZone } },
       time: { short: { hour: 'numeric', minute: 'numeric', timeZone } },
     });

@@ -34,15 +34,21 @@ export interface CommuneMapProps {
   className?: string;
   /** Optional raster tiles under the communes (none by default: no third-party host). */
   baseMapUrl?: string;
+  /** The canvas's accessible name, when the map is for something else than showing the commune (e.g. picking a place). */
+  label?: string;
+  /** Called with the MapLibre map once it exists, and with null when it goes: for pages that draw on it. */
+  onMap?: (map: MapLibreMap | null) => void;
 }
 
-export default function CommuneMap({ className, baseMapUrl }: CommuneMapProps) {
+export default function CommuneMap({ className, baseMapUrl, label: ownLabel, onMap }: CommuneMapProps) {
   const t = useT();
   const locale = useLocale();
   const container = useRef<HTMLDivElement>(null);
   const { data } = useCommuneMap();
   const [map, setMap] = useState<MapLibreMap | null>(null);
-  const label = t.text('common.map.label');
+  const label = ownLabel ?? t.text('common.map.label');
+  const onMapRef = useRef(onMap);
+  onMapRef.current = onMap;
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: the map is built once per data set; its title follows the language (below), the zoom and attribution buttons keep the labels of the language it was built in
   useEffect(() => {
@@ -82,7 +88,9 @@ export default function CommuneMap({ className, baseMapUrl }: CommuneMapProps) {
     }
     window.__madinaMap = instance;
     setMap(instance);
+    onMapRef.current?.(instance);
     return () => {
+      onMapRef.current?.(null);
       setMap(null);
       if (window.__madinaMap === instance) delete window.__madinaMap;
       instance.remove();

@@ -1,0 +1,65 @@
+/** The signed-in office's pages, each behind the permission it needs (a chunk of its own). */
+import { Link, Route, Routes } from 'react-router';
+import { useT } from '../shared/i18n';
+import { lazyRetry } from '../shared/lazy';
+import { NotFoundPage } from '../shared/page';
+import { AnnouncementEditor, AnnouncementsPage } from './AnnouncementsPage';
+import { AuditPage } from './AuditPage';
+import { DepartmentsPage } from './DepartmentsPage';
+import { OfficeHome } from './OfficeHome';
+import { OfficeEditor, OfficesPage } from './OfficesPage';
+import { PERMISSIONS, useSession } from './session';
+import { UsersPage } from './UsersPage';
+
+// Reports, work orders, categories and the outbox load when first opened (the map only with a map).
+const ReportsQueuePage = lazyRetry(async () => ({ default: (await import('./reports/ReportsQueuePage')).ReportsQueuePage }));
+const ReportPage = lazyRetry(async () => ({ default: (await import('./reports/ReportPage')).ReportPage }));
+const CategoriesPage = lazyRetry(async () => ({ default: (await import('./reports/CategoriesPage')).CategoriesPage }));
+const CategoryEditor = lazyRetry(async () => ({ default: (await import('./reports/CategoriesPage')).CategoryEditor }));
+const WorkOrdersPage = lazyRetry(async () => ({ default: (await import('./workorders/WorkOrdersPage')).WorkOrdersPage }));
+const WorkOrderPage = lazyRetry(async () => ({ default: (await import('./workorders/WorkOrderPage')).WorkOrderPage }));
+const OutboxPage = lazyRetry(async () => ({ default: (await import('./outbox/OutboxPage')).OutboxPage }));
+
+export function OfficeRoutes() {
+  return (
+    <Routes>
+      <Route index element={<OfficeHome />} />
+      <Route path="announcements" element={<Guard permission={PERMISSIONS.announcements} element={<AnnouncementsPage />} />} />
+      <Route path="announcements/new" element={<Guard permission={PERMISSIONS.announcements} element={<AnnouncementEditor />} />} />
+      <Route path="announcements/:id" element={<Guard permission={PERMISSIONS.announcements} element={<AnnouncementEditor />} />} />
+      <Route path="offices" element={<Guard permission={PERMISSIONS.offices} element={<OfficesPage />} />} />
+      <Route path="offices/new" element={<Guard permission={PERMISSIONS.offices} element={<OfficeEditor />} />} />
+      <Route path="offices/:id" element={<Guard permission={PERMISSIONS.offices} element={<OfficeEditor />} />} />
+      <Route path="users" element={<Guard permission={PERMISSIONS.usersRead} element={<UsersPage />} />} />
+      <Route path="departments" element={<Guard permission={PERMISSIONS.departmentsRead} element={<DepartmentsPage />} />} />
+      <Route path="audit" element={<Guard permission={PERMISSIONS.audit} element={<AuditPage />} />} />
+      <Route path="reports" element={<Guard permission={PERMISSIONS.reportsRead} element={<ReportsQueuePage />} />} />
+      <Route path="reports/:id" element={<Guard permission={PERMISSIONS.reportsRead} element={<ReportPage />} />} />
+      <Route path="workorders" element={<Guard permission={PERMISSIONS.workOrdersRead} element={<WorkOrdersPage />} />} />
+      <Route path="workorders/:id" element={<Guard permission={PERMISSIONS.workOrdersRead} element={<WorkOrderPage />} />} />
+      <Route path="categories" element={<Guard permission={PERMISSIONS.categories} element={<CategoriesPage />} />} />
+      <Route path="categories/new" element={<Guard permission={PERMISSIONS.categories} element={<CategoryEditor />} />} />
+      <Route path="categories/:id" element={<Guard permission={PERMISSIONS.categories} element={<CategoryEditor />} />} />
+      <Route path="outbox" element={<Guard permission={PERMISSIONS.outbox} element={<OutboxPage />} />} />
+      <Route path="*" element={<NotFoundPage home="/office" />} />
+    </Routes>
+  );
+}
+
+function Guard({ permission, element }: { permission: string; element: React.ReactElement }) {
+  const { can } = useSession();
+  return can(permission) ? element : <Forbidden />;
+}
+
+function Forbidden() {
+  const t = useT();
+  return (
+    <section>
+      <h1>{t('office.forbidden.title')}</h1>
+      <p>{t('office.forbidden.detail')}</p>
+      <Link className="button button-secondary" to="/office">
+        {t('office.nav.home')}
+      </Link>
+    </section>
+  );
+}
