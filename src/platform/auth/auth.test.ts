@@ -182,8 +182,8 @@ describe('API keys', () => {
     // Scoped to its permissions: it reads departments but cannot manage users.
     expect((await inject({ url: '/api/v1/org/departments', headers: { authorization: `Bearer ${key}` } })).statusCode).toBe(200);
     expect((await inject({ url: '/api/v1/org/users', headers: { authorization: `Bearer ${key}` } })).statusCode).toBe(403);
-    // The listing never shows the key itself.
-    expect((await inject({ url: '/api/v1/org/api-keys', headers: as(admin) })).body).not.toContain(key.split('_')[2]);
+    // The listing never shows the key's secret (which may itself hold underscores).
+    expect((await inject({ url: '/api/v1/org/api-keys', headers: as(admin) })).body).not.toContain(key.replace(/^mdn_[a-z0-9]{10}_/, ''));
 
     const tampered = `${key.slice(0, -1)}${key.endsWith('A') ? 'B' : 'A'}`;
     expect((await inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${tampered}` } })).statusCode).toBe(401);
