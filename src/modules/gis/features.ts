@@ -12,10 +12,16 @@ const MAX_POSITIONS = 100_000;
 
 /**
  * Checks a GeoJSON geometry before PostGIS sees it: a known type that the layer accepts (a Multi
- * layer takes the single type too), coordinates as nested arrays of finite [lon, lat] in range,
+ * layer takes the single type too), coordinates as nested arrays of finite [lon, lat] in range
+ * (or of any finite [x, y] in a projected system),
  * enough positions for lines and closed rings for polygons. Returns the fields at fault.
  */
-export function checkGeometry(geometry: Geometry, layerType: GeometryType, pointer: string): FieldError[] {
+export function checkGeometry(
+  geometry: Geometry,
+  layerType: GeometryType,
+  pointer: string,
+  options: { projected?: boolean } = {},
+): FieldError[] {
   const depth = DEPTH[geometry.type];
   if (depth === undefined) return [{ pointer: `${pointer}/type`, key: 'problem.field.invalid' }];
   if (layerType !== 'Geometry' && layerType !== geometry.type && layerType !== `Multi${geometry.type}`) {
@@ -26,8 +32,8 @@ export function checkGeometry(geometry: Geometry, layerType: GeometryType, point
     Array.isArray(p) &&
     (p.length === 2 || p.length === 3) &&
     p.every((n) => typeof n === 'number' && Number.isFinite(n)) &&
-    Math.abs(p[0] as number) <= 180 &&
-    Math.abs(p[1] as number) <= 90;
+    // Metres in a projected system; degrees otherwise.
+    (options.projected || (Math.abs(p[0] as number) <= 180 && Math.abs(p[1] as number) <= 90));
   const walk = (value: unknown, level: number): boolean => {
     if (level === 0) {
       count++;

@@ -1,10 +1,16 @@
+import multipart from '@fastify/multipart';
 import { Type } from 'typebox';
 import { contextOf } from '../../platform/http/context.js';
+import { AppError, invalid } from '../../platform/http/errors.js';
 import { multilingual, Nullable, problemResponses, Strict, TextOut, Uuid } from '../../platform/http/schemas.js';
 import { LIMITS } from '../../platform/limits.js';
 import type { App, Platform } from '../../platform/platform.js';
 import { ATTRIBUTE_TYPES, type AttributeType, GEOMETRY_TYPES, type GeometryType, type LayerRow } from './gis.repository.js';
 import { GisService } from './gis.service.js';
+import { IMPORT_CRS, type ImportSrid } from './import.js';
+
+/** The largest import file; larger ones are refused as soon as the limit is reached. */
+const IMPORT_BYTES_MAX = 50 * 1024 * 1024;
 
 const tags = ['gis: layers'];
 const Code = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,62}$' });
@@ -60,6 +66,7 @@ const present = (layer: LayerRow, extent: number[] | null) => ({
 /** The layer registry and the editor's writes under `/api/v1/gis` (reading features is OGC API – Features' job). */
 export async function layersRoutes(app: App, { db }: Platform) {
   const gis = new GisService(db);
+  await app.register(multipart);
   const write = problemResponses(400, 401, 403, 404, 409, 413, 415);
 
   app.get(
@@ -128,6 +135,42 @@ export async function layersRoutes(app: App, { db }: Platform) {
       },
     },
     async (request) => gis.updateFeature(contextOf(request), request.params.code, request.params.id, request.body),
+  );
+  app.post(
+    '/api/v1/gis/layers/:code/import',
+    {
+      schema: {
+        tags,
+        summary: 'Import a GeoJSON or CSV file (multipart field "file") into a layer, all or nothing',
+        description:
+          'CSV: longitude/latitude columns (lon, lng, longitude, x / lat, latitude, y) or a WKT column (wkt, geometry). The coordinates are in `crs` (EPSG code: 4326 by default, or the one a GeoJSON file names): 4261 Merchich, 26191 Nord Maroc, 26192 Sud Maroc, 26194 Sahara Nord, 26195 Sahara Sud, 3857. Rows with errors are listed with their numbers and nothing is imported; invalid geometries are repaired when the repair keeps their kind; rows outside the commune are reported.',
+        params: Strict({ code: Code }),
+        querystring: Strict({ crs: Type.Optional(Type.Unsafe<ImportSrid>({ type: 'integer', enum: [...IMPORT_CRS] })) }),
+        consumes: ['multipart/form-data'],
+        response: {
+          200: Type.Object({
+            imported: Type.Integer(),
+            repaired: Type.Array(Type.Integer(), { description: 'rows whose geometry was repaired' }),
+            outside: Type.Array(Type.Integer(), { description: "rows outside the commune's boundary" }),
+            srid: Type.Integer(),
+            ignored: Type.Array(Type.String(), { description: 'columns the layer has no attribute for' }),
+          }),
+          ...write,
+        },
+      },
+    },
+    async (request) => {
+      if (!request.isMultipart()) throw new AppError('unsupported_media_type', 415, 'problem.gis.import.format.detail');
+      const part = await request.file({ limits: { fileSize: IMPORT_BYTES_MAX, files: 1, fields: 0 } });
+      if (!part || part.fieldname !== 'file') throw invalid('/body/file', 'problem.field.required');
+      // The stream stops at the limit: a huge file is never read whole.
+      const data = await part.toBuffer().catch((err: { code?: string }) => {
+        if (err.code === 'FST_REQ_FILE_TOO_LARGE')
+          throw new AppError('payload_too_large', 413, 'problem.gis.import.too_large.detail', { max: IMPORT_BYTES_MAX / 1024 / 1024 });
+        throw err;
+      });
+      return gis.importFile(contextOf(request), request.params.code, data, request.query.crs);
+    },
   );
   app.delete(
     '/api/v1/gis/layers/:code/features/:id',

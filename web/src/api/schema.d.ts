@@ -9239,6 +9239,121 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/gis/layers/{code}/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a GeoJSON or CSV file (multipart field "file") into a layer, all or nothing
+         * @description CSV: longitude/latitude columns (lon, lng, longitude, x / lat, latitude, y) or a WKT column (wkt, geometry). The coordinates are in `crs` (EPSG code: 4326 by default, or the one a GeoJSON file names): 4261 Merchich, 26191 Nord Maroc, 26192 Sud Maroc, 26194 Sahara Nord, 26195 Sahara Sud, 3857. Rows with errors are listed with their numbers and nothing is imported; invalid geometries are repaired when the repair keeps their kind; rows outside the commune are reported.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    crs?: 4326 | 4261 | 26191 | 26192 | 26194 | 26195 | 3857;
+                };
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            imported: number;
+                            /** @description rows whose geometry was repaired */
+                            repaired: number[];
+                            /** @description rows outside the commune's boundary */
+                            outside: number[];
+                            srid: number;
+                            /** @description columns the layer has no attribute for */
+                            ignored: string[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
