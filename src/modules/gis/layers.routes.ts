@@ -162,7 +162,7 @@ export async function layersRoutes(app: App, { db }: Platform) {
     async (request) => {
       if (!request.isMultipart()) throw new AppError('unsupported_media_type', 415, 'problem.gis.import.format.detail');
       const part = await request.file({ limits: { fileSize: IMPORT_BYTES_MAX, files: 1, fields: 0 } });
-      if (!part || part.fieldname !== 'file') throw invalid('/body/file', 'problem.field.required');
+      if (part?.fieldname !== 'file') throw invalid('/body/file', 'problem.field.required');
       // The stream stops at the limit: a huge file is never read whole.
       const data = await part.toBuffer().catch((err: { code?: string }) => {
         if (err.code === 'FST_REQ_FILE_TOO_LARGE')
