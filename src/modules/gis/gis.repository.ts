@@ -330,3 +330,16 @@ export async function importRows(
   await touchLayer(trx, layer.id);
   return outcome;
 }
+
+/** Every feature of a layer, in id order, with its geometry as GeoJSON and as WKT (WGS 84). */
+export async function exportFeatures(trx: Tx, layerId: string) {
+  const { rows } = await sql<{ id: string; propertiesJson: string; geometryJson: string; wkt: string }>`
+    SELECT f.id::text AS id, f.properties::text AS properties_json, ST_AsGeoJSON(f.geom, 7) AS geometry_json, ST_AsText(f.geom, 7) AS wkt
+      FROM gis.feature f WHERE f.layer_id = ${layerId} ORDER BY f.id`.execute(trx);
+  return rows.map((r) => ({
+    id: r.id,
+    properties: JSON.parse(r.propertiesJson) as Record<string, unknown>,
+    geometry: JSON.parse(r.geometryJson) as unknown,
+    wkt: r.wkt,
+  }));
+}

@@ -60,6 +60,12 @@ export class GisService {
     }));
   }
 
+  /** A whole layer the caller may read (public, or private for staff), for export. */
+  async export(request: FastifyRequest, code: string) {
+    const { layer } = await this.readableLayer(request, code);
+    return withCommune(this.db, request.commune.id, async (trx) => ({ layer, rows: await repo.exportFeatures(trx, layer.id) }));
+  }
+
   feature(request: FastifyRequest, layer: LayerRow, id: string, crs: OutputCrs) {
     return withCommune(this.db, request.commune.id, async (trx) => {
       const row = await repo.findFeature(trx, layer.id, id, crs);

@@ -96,6 +96,23 @@ describe('importing into a layer', () => {
   });
 });
 
+describe('exporting a layer', () => {
+  it('gives back what was imported, as GeoJSON and as CSV (which imports again)', async () => {
+    const geojson = await t.app.inject({ url: '/api/v1/gis/layers/sites/export?format=geojson' });
+    expect(geojson.statusCode).toBe(200);
+    expect(geojson.headers['content-disposition']).toBe('attachment; filename="sites.geojson"');
+    const fc = geojson.json();
+    expect(fc.features.length).toBe(places.length + 1);
+    const csv = await t.app.inject({ url: '/api/v1/gis/layers/sites/export?format=csv' });
+    expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.body).toContain('"Souk, el Had",12,POINT(');
+    const again = await upload('sites', csv.body);
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json()).toMatchObject({ imported: places.length + 1, ignored: ['id'] });
+    expect((await t.app.inject({ url: '/api/v1/gis/layers/sites/export?format=xml' })).statusCode).toBe(400);
+  });
+});
+
 describe('bad files are refused, naming the rows, and nothing is imported', () => {
   const cases: [string, () => Buffer | string, number, string?][] = [
     ['a zip (a shapefile is not supported yet)', () => Buffer.from('PK\x03\x04rest-of-zip', 'latin1'), 415],

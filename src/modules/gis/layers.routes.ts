@@ -2,7 +2,7 @@ import multipart from '@fastify/multipart';
 import { Type } from 'typebox';
 import { contextOf } from '../../platform/http/context.js';
 import { AppError, invalid } from '../../platform/http/errors.js';
-import { multilingual, Nullable, problemResponses, Strict, TextOut, Uuid } from '../../platform/http/schemas.js';
+import { Binary, multilingual, Nullable, problemResponses, Strict, TextOut, Uuid } from '../../platform/http/schemas.js';
 import { LIMITS } from '../../platform/limits.js';
 import type { App, Platform } from '../../platform/platform.js';
 import { ATTRIBUTE_TYPES, type AttributeType, GEOMETRY_TYPES, type GeometryType, type LayerRow } from './gis.repository.js';
@@ -170,6 +170,43 @@ export async function layersRoutes(app: App, { db }: Platform) {
         throw err;
       });
       return gis.importFile(contextOf(request), request.params.code, data, request.query.crs);
+    },
+  );
+  app.get(
+    '/api/v1/gis/layers/:code/export',
+    {
+      schema: {
+        tags,
+        summary: 'Every feature of a layer the caller may read, as a GeoJSON file or a CSV file (WKT geometry, WGS 84)',
+        params: Strict({ code: Code }),
+        querystring: Strict({ format: Type.Unsafe<'geojson' | 'csv'>({ type: 'string', enum: ['geojson', 'csv'] }) }),
+        response: { 200: Binary, ...problemResponses(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { layer, rows } = await gis.export(request, request.params.code);
+      const name = `${layer.code}.${request.query.format === 'csv' ? 'csv' : 'geojson'}`;
+      reply.header('content-disposition', `attachment; filename="${name}"`);
+      if (request.query.format === 'csv') {
+        const columns = layer.attributes.map((a) => a.name);
+        const cell = (v: unknown) => {
+          const text = v === null || v === undefined ? '' : String(v);
+          // Quoted when needed (RFC 4180); a leading = + - @ is defused for spreadsheets.
+          const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
+          return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+        };
+        const lines = [
+          ['id', ...columns, 'wkt'].join(','),
+          ...rows.map((r) => [r.id, ...columns.map((c) => cell(r.properties[c])), cell(r.wkt)].join(',')),
+        ];
+        return reply.type('text/csv; charset=utf-8').send(Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`));
+      }
+      const collection = {
+        type: 'FeatureCollection',
+        name: layer.code,
+        features: rows.map((r) => ({ type: 'Feature', id: Number(r.id), geometry: r.geometry, properties: r.properties })),
+      };
+      return reply.type('application/geo+json').send(Buffer.from(JSON.stringify(collection)));
     },
   );
   app.delete(
