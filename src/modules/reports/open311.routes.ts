@@ -582,7 +582,7 @@ async function routes(app: App, { db, files, config, auth }: Platform) {
           offset: 0,
         };
       }
-      const { rows, photos } = await reports.listPublic(ctx, filter);
+      const { rows, photos } = await reports.listPublic(ctx, { ...filter, count: false });
       const first = firstPhotos(photos);
       return send(
         reply,

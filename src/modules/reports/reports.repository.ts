@@ -290,6 +290,8 @@ export interface ReportFilter {
   /** Staff: reports of departments under this materialized path. */
   departmentPath?: string | null;
   overdue?: boolean;
+  /** false: the caller needs no total (Open311 returns none); `total` is then only what was read. */
+  count?: boolean;
   limit: number;
   offset: number;
   order?: 'newest' | 'due';
@@ -315,6 +317,8 @@ export async function listReports(trx: Tx, f: ReportFilter) {
   });
   const ordered = f.order === 'due' ? query.orderBy('r.dueAt', 'asc') : query.orderBy('r.createdAt', 'desc');
   const rows = await ordered.select(COLUMNS).orderBy('r.number', 'desc').limit(f.limit).offset(f.offset).execute();
+  // A page that is not full tells the total; counting every match (a scan) is for full pages only.
+  if (f.count === false || (rows.length < f.limit && (rows.length > 0 || f.offset === 0))) return { rows, total: f.offset + rows.length };
   const { n } = await query.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
   return { rows, total: n };
 }

@@ -127,6 +127,14 @@ describe('the demo', () => {
     expect(rows[0]!.n).toBe(40);
     expect(rows[0]!.inside).toBe(40);
     const list = (await inject({ url: '/api/v1/reports?limit=200' })).json();
+    const { rows: publicCount } = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM reports.report r JOIN reports.category c ON c.id = r.category_id WHERE c.is_public`.execute(
+      t.database.db.kysely,
+    );
+    // The total is right whether the page is full (counted) or not (read off the page).
+    expect(list.page.total).toBe(publicCount[0]!.n);
+    expect((await inject({ url: '/api/v1/reports?limit=5' })).json().page.total).toBe(publicCount[0]!.n);
+    expect((await inject({ url: '/api/v1/reports?limit=5&offset=1000' })).json().page.total).toBe(publicCount[0]!.n);
     const demo = list.items.filter((r: { isDemo: boolean }) => r.isDemo);
     expect(demo.length).toBe(40);
     expect(new Set(demo.map((r: { status: string }) => r.status))).toEqual(
