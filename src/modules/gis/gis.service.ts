@@ -48,8 +48,14 @@ export class GisService {
       const layer = await repo.findLayerByCode(trx, code);
       if (!layer) throw notFound();
       if (!layer.isPublic && !seesPrivate(ctx)) throw ctx.principal ? notFound() : unauthenticated();
-      return { layer, extent: await repo.layerExtent(trx, layer.id) };
+      return layer;
     });
+  }
+
+  /** A readable layer with its extent (a pass over its features: for descriptions, not for every tile or page). */
+  async readableLayerWithExtent(request: FastifyRequest, code: string) {
+    const layer = await this.readableLayer(request, code);
+    return { layer, extent: await withCommune(this.db, request.commune.id, (trx) => repo.layerExtent(trx, layer.id)) };
   }
 
   /** A page of a layer's features and how many match in all (the caller has checked it may read the layer). */
@@ -62,7 +68,7 @@ export class GisService {
 
   /** A whole layer the caller may read (public, or private for staff), for export. */
   async export(request: FastifyRequest, code: string) {
-    const { layer } = await this.readableLayer(request, code);
+    const layer = await this.readableLayer(request, code);
     return withCommune(this.db, request.commune.id, async (trx) => ({ layer, rows: await repo.exportFeatures(trx, layer.id) }));
   }
 

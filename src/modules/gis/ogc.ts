@@ -201,7 +201,7 @@ export async function ogcRoutes(app: App, { db }: Platform) {
 
   app.get('/ogc/collections/:collection', { schema: hide }, async (request, reply) => {
     refuseUnknown(request.query as Query, ['f']);
-    const { layer, extent } = await gis.readableLayer(request, (request.params as { collection: string }).collection);
+    const { layer, extent } = await gis.readableLayerWithExtent(request, (request.params as { collection: string }).collection);
     const c = collectionJson(request, layer, extent);
     return send(
       request,
@@ -238,7 +238,7 @@ export async function ogcRoutes(app: App, { db }: Platform) {
 
   app.get('/ogc/collections/:collection/items', { schema: hide }, async (request, reply) => {
     const query = request.query as Query;
-    const { layer } = await gis.readableLayer(request, (request.params as { collection: string }).collection);
+    const layer = await gis.readableLayer(request, (request.params as { collection: string }).collection);
     refuseUnknown(query, ['f', 'limit', 'offset', 'bbox', 'bbox-crs', 'crs', 'datetime', ...layer.attributes.map((a) => a.name)]);
     const limitText = one(query, 'limit');
     const offsetText = one(query, 'offset');
@@ -309,7 +309,7 @@ export async function ogcRoutes(app: App, { db }: Platform) {
     const query = request.query as Query;
     refuseUnknown(query, ['f', 'crs']);
     const { collection, featureId } = request.params as { collection: string; featureId: string };
-    const { layer } = await gis.readableLayer(request, collection);
+    const layer = await gis.readableLayer(request, collection);
     if (!/^\d{1,18}$/.test(featureId)) throw notFound();
     const crs = parseCrs(one(query, 'crs'), '/query/crs');
     const row = await gis.feature(request, layer, featureId, crs);

@@ -76,7 +76,7 @@ export async function tileRoutes(app: App, { db }: Platform) {
     const match = /^(\d{1,8})\.(mvt|pbf)$/.exec(file ?? '');
     if (!match) throw notFound();
     const tile = parseTile(z ?? '', x ?? '', match[1]!);
-    const { layer } = await gis.readableLayer(request, code ?? '');
+    const layer = await gis.readableLayer(request, code ?? '');
     const key = `${request.commune.id}:${layer.id}:${layer.updatedAt.getTime()}:${tile.z}/${tile.x}/${tile.y}`;
     let hit = cache.get(key);
     if (!hit) {
@@ -96,7 +96,7 @@ export async function tileRoutes(app: App, { db }: Platform) {
   app.get('/tiles/:file', { schema: hide }, async (request: FastifyRequest, reply) => {
     const match = /^([a-z0-9][a-z0-9_-]{0,62})\.json$/.exec((request.params as { file: string }).file);
     if (!match) throw notFound();
-    const { layer, extent } = await gis.readableLayer(request, match[1]!);
+    const { layer, extent } = await gis.readableLayerWithExtent(request, match[1]!);
     const base = `${request.protocol}://${request.host}`;
     const bounds = extent ?? [-180, -85.0511, 180, 85.0511];
     return reply.type('application/json').send({

@@ -1,7 +1,7 @@
 import multipart from '@fastify/multipart';
-import { discardPhotos, receivePhotos } from '../../platform/files/uploads.js';
+import { discardPhotos, receivePhotos, sendPhoto } from '../../platform/files/uploads.js';
 import { contextOf } from '../../platform/http/context.js';
-import { invalid, notFound } from '../../platform/http/errors.js';
+import { invalid } from '../../platform/http/errors.js';
 import { Binary, IdParams, page, problemResponses } from '../../platform/http/schemas.js';
 import { LIMITS } from '../../platform/limits.js';
 import type { App, Platform } from '../../platform/platform.js';
@@ -203,12 +203,7 @@ export async function reportsRoutes(app: App, platform: Platform) {
     async (request, reply) => {
       const token = request.headers['x-report-token'];
       const photo = await reports.photo(contextOf(request), request.params.number, request.params.photoId, token);
-      const data = await files.get(request.query.size === 'thumb' ? photo.thumbKey : photo.fileKey);
-      if (!data) throw notFound();
-      return reply
-        .type('image/jpeg')
-        .header('cache-control', token ? 'private, no-store' : 'public, max-age=300')
-        .send(data);
+      return sendPhoto(reply, files, photo, request.query.size, token ? 'private, no-store' : 'public, max-age=300');
     },
   );
 
@@ -394,11 +389,8 @@ export async function reportsRoutes(app: App, platform: Platform) {
       },
     },
     async (request, reply) => {
-      const detail = await triage.get(contextOf(request), request.params.id);
-      const photo = detail.photos.find((p) => p.id === request.params.photoId);
-      const data = photo && (await files.get(request.query.size === 'thumb' ? photo.thumbKey : photo.fileKey));
-      if (!data) throw notFound();
-      return reply.type('image/jpeg').header('cache-control', 'private, max-age=3600').send(data);
+      const photo = await triage.photo(contextOf(request), request.params.id, request.params.photoId);
+      return sendPhoto(reply, files, photo, request.query.size, 'private, max-age=3600');
     },
   );
 

@@ -93,6 +93,18 @@ export class TriageService {
     };
   }
 
+  /** A photo of a report the caller may see, approved or not. */
+  photo(ctx: CallContext, id: string, photoId: string) {
+    const principal = ctx.principal;
+    authorize(principal, READ);
+    return withCommune(this.db, ctx.communeId, async (trx) => {
+      await this.reachable(trx, principal, id, READ);
+      const photo = await repo.findPhoto(trx, id, photoId);
+      if (!photo) throw notFound();
+      return photo;
+    });
+  }
+
   transition(ctx: CallContext, id: string, t: Transition) {
     const principal = ctx.principal;
     authorize(principal, TRIAGE);

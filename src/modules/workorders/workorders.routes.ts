@@ -1,8 +1,7 @@
 import multipart from '@fastify/multipart';
 import type { Multilingual } from '../../platform/db/types.js';
-import { discardPhotos, receivePhotos } from '../../platform/files/uploads.js';
+import { discardPhotos, receivePhotos, sendPhoto } from '../../platform/files/uploads.js';
 import { contextOf } from '../../platform/http/context.js';
-import { notFound } from '../../platform/http/errors.js';
 import { Binary, IdParams, page, problemResponses } from '../../platform/http/schemas.js';
 import { LIMITS } from '../../platform/limits.js';
 import type { App, Platform } from '../../platform/platform.js';
@@ -147,9 +146,7 @@ export async function workOrdersRoutes(app: App, { db, files }: Platform) {
     },
     async (request, reply) => {
       const photo = await service.photo(contextOf(request), request.params.id, request.params.photoId);
-      const data = await files.get(request.query.size === 'thumb' ? photo.thumbKey : photo.fileKey);
-      if (!data) throw notFound();
-      return reply.type('image/jpeg').header('cache-control', 'private, max-age=3600').send(data);
+      return sendPhoto(reply, files, photo, request.query.size, 'private, max-age=3600');
     },
   );
 }

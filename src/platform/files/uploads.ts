@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type {} from '@fastify/multipart';
-import type { FastifyRequest } from 'fastify';
-import { AppError } from '../http/errors.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, notFound } from '../http/errors.js';
 import { LIMITS } from '../limits.js';
 import { imageTooLarge, type ProcessedImage, processImage } from './images.js';
 import type { FileStore } from './store.js';
@@ -72,4 +72,17 @@ export async function discardPhotos(files: FileStore, stored: StoredImage[]) {
     await files.remove(s.fileKey).catch(() => undefined);
     await files.remove(s.thumbKey).catch(() => undefined);
   }
+}
+
+/** Sends a stored photo (full size, or its thumbnail) as JPEG; a file missing from the store is "not found". */
+export async function sendPhoto(
+  reply: FastifyReply,
+  files: FileStore,
+  photo: Pick<StoredImage, 'fileKey' | 'thumbKey'>,
+  size: 'full' | 'thumb' | undefined,
+  cacheControl: string,
+) {
+  const data = await files.get(size === 'thumb' ? photo.thumbKey : photo.fileKey);
+  if (!data) throw notFound();
+  return reply.type('image/jpeg').header('cache-control', cacheControl).send(data);
 }
