@@ -3,33 +3,27 @@ import { type CommuneRow, findCommuneByCode, findCommuneByHost } from '../../pla
 import type { Database } from '../../platform/db/database.js';
 import { withCommune } from '../../platform/db/tenant.js';
 import type { StoredImage } from '../../platform/files/uploads.js';
-import type { CallContext } from '../../platform/http/context.js';
+import { type CallContext, cachedCommuneLookup } from '../../platform/http/context.js';
 import * as open311 from './open311.repository.js';
 import * as repo from './reports.repository.js';
-
-// jurisdiction_id → commune, kept a few seconds per process (as the host → commune lookup is).
-const CACHE_MS = 10_000;
 
 /**
  * What Open311 needs beyond the citizens' reports service: the jurisdiction a client names, the
  * media a client posts with a request, the services' changeset and the public update history.
  */
 export class Open311Service {
-  private readonly communes = new Map<string, { commune: CommuneRow | undefined; until: number }>();
+  private readonly jurisdiction = cachedCommuneLookup(
+    async (key) => (await findCommuneByCode(this.db.kysely, key)) ?? (await findCommuneByHost(this.db.kysely, key)),
+  );
 
   constructor(private readonly db: Database) {}
 
   /** The commune a `jurisdiction_id` names: its code, else one of its host names. */
-  async findJurisdiction(id: string): Promise<CommuneRow | undefined> {
+  findJurisdiction(id: string): Promise<CommuneRow | undefined> {
     const key = id.trim().toLowerCase();
     // A code or a host name; anything else names no commune (and is not kept in the cache).
-    if (key.length > 253 || !/^[a-z0-9][a-z0-9.-]*$/.test(key)) return undefined;
-    const hit = this.communes.get(key);
-    if (hit && hit.until > Date.now()) return hit.commune;
-    const commune = (await findCommuneByCode(this.db.kysely, key)) ?? (await findCommuneByHost(this.db.kysely, key));
-    if (this.communes.size > 1000) this.communes.clear();
-    this.communes.set(key, { commune, until: Date.now() + CACHE_MS });
-    return commune;
+    if (key.length > 253 || !/^[a-z0-9][a-z0-9.-]*$/.test(key)) return Promise.resolve(undefined);
+    return this.jurisdiction(key);
   }
 
   /** When the service list or a definition last changed (the discovery's changeset). */

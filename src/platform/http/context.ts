@@ -20,7 +20,6 @@ declare module 'fastify' {
 
 export const unknownCommune = () => new AppError('unknown_commune', 404, 'problem.unknown_commune.detail');
 
-// Host → commune, kept a few seconds per process: a commune added elsewhere shows up within that time.
 const CACHE_MS = 10_000;
 
 /** Paths that answer without a commune (operations and API description). */
@@ -34,16 +33,26 @@ export function fallbackOrder(commune: CommuneRow | undefined): Locale[] {
  * Resolves each request's commune and language. Open311 clients select a commune explicitly with
  * `jurisdiction_id`, which its module handles; everything else goes by host name.
  */
-export function registerRequestContext(app: FastifyInstance, db: Database, defaultCommune: string) {
+/**
+ * A commune looked up by a key (a host name, a jurisdiction id), kept CACHE_MS per process: a
+ * commune added elsewhere shows up within that time.
+ */
+export function cachedCommuneLookup(load: (key: string) => Promise<CommuneRow | undefined>) {
   const cache = new Map<string, { commune: CommuneRow | undefined; until: number }>();
-  async function resolve(host: string): Promise<CommuneRow | undefined> {
-    const hit = cache.get(host);
+  return async (key: string): Promise<CommuneRow | undefined> => {
+    const hit = cache.get(key);
     if (hit && hit.until > Date.now()) return hit.commune;
-    const commune = (await findCommuneByHost(db.kysely, host)) ?? (await findCommuneByCode(db.kysely, defaultCommune));
+    const commune = await load(key);
     if (cache.size > 1000) cache.clear();
-    cache.set(host, { commune, until: Date.now() + CACHE_MS });
+    cache.set(key, { commune, until: Date.now() + CACHE_MS });
     return commune;
-  }
+  };
+}
+
+export function registerRequestContext(app: FastifyInstance, db: Database, defaultCommune: string) {
+  const resolve = cachedCommuneLookup(
+    async (host) => (await findCommuneByHost(db.kysely, host)) ?? (await findCommuneByCode(db.kysely, defaultCommune)),
+  );
 
   app.decorateRequest('commune', null as unknown as CommuneRow);
   app.decorateRequest('locale', 'ar' as Locale);
