@@ -31,4 +31,29 @@ export const LIMITS = {
   workOrderTitleMax: 200,
   checklistMax: 50,
   checklistLabelMax: 200,
+  // Administrative e-services (Law 55.19): fiches, requests, decisions. FIELD_LIMITS in
+  // src/modules/eservices/procedure.ts holds the limits of a request's answers and attachments.
+  eservicesNameMax: 300,
+  eservicesSummaryMax: 2_000,
+  eservicesLegalReferencesMax: 20,
+  /** A decision's reasons, an appeal, a completion request's message, an appeal's answer. */
+  eservicesReasonsMax: 4_000,
+  eservicesFeeMaxMad: 1_000_000,
+  /** Requests (drafts) an anonymous caller may create per address per hour. */
+  eservicesRequestsPerHour: 30,
+  /** Wrong tracking secrets (or unknown verification codes) per address per hour before 429. */
+  eservicesTrackingFailuresPerHour: 20,
+  /** The longest extension of a deadline (art 17), in days. */
+  eservicesExtensionDaysMax: 60,
+} as const;
+
+/**
+ * What a text people write may hold (the server's `plainText` schemas and the web's checks): `line`
+ * is one line (no control character), `text` may keep line breaks and tabs; both need one visible
+ * character. Strings, so a JSON Schema `pattern` and a RegExp read the same thing; both run in
+ * linear time (no nested quantifiers), whatever the input.
+ */
+export const TEXT_PATTERNS = {
+  line: '^(?=[\\s\\S]*\\S)[^\\u0000-\\u001F\\u007F-\\u009F]*$',
+  text: '^(?=[\\s\\S]*\\S)[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$',
 } as const;

@@ -5,6 +5,7 @@
  */
 import { definePermissions } from '../../platform/auth/permissions.js';
 import type { App, Platform } from '../../platform/platform.js';
+import { basemapRoutes } from './basemaps.js';
 import { layersRoutes } from './layers.routes.js';
 import { ogcRoutes } from './ogc.js';
 import { tileRoutes } from './tiles.js';
@@ -18,9 +19,10 @@ definePermissions({
 /** Used by the demo seed, inside the commune's transaction. */
 export { countLayers, type GeometryType, insertFeature, insertLayer, type LayerAttribute } from './gis.repository.js';
 
-/** OGC API – Features at /ogc, vector tiles at /tiles, the layer registry and editor at /api/v1/gis. */
+/** OGC API – Features at /ogc, vector tiles and offline base maps (PMTiles) at /tiles, the layer registry and editor at /api/v1/gis. */
 export async function gisModule(app: App, platform: Platform) {
   await ogcRoutes(app, platform);
   await tileRoutes(app, platform);
+  await basemapRoutes(app, platform);
   await layersRoutes(app, platform);
 }

@@ -1,6 +1,6 @@
 import { type TProperties, Type } from 'typebox';
 import { LOCALES } from '../i18n/index.js';
-import { LIMITS } from '../limits.js';
+import { LIMITS, TEXT_PATTERNS } from '../limits.js';
 
 /** An object schema that refuses unknown properties (every request body and query uses this). */
 export const Strict = <T extends TProperties>(properties: T, options: { description?: string; $id?: string } = {}) =>
@@ -36,14 +36,6 @@ export const LatLon = Strict(
 export const IdParams = Strict({ id: Uuid });
 
 export const Locale = Type.Unsafe<(typeof LOCALES)[number]>({ type: 'string', enum: [...LOCALES] });
-
-// Control characters (Unicode Cc) never belong in text people write; a text may keep line breaks
-// and tabs. The look-ahead asks for one visible character, so "   " is not a text. Both patterns
-// run in linear time (no nested quantifiers), whatever the input.
-const TEXT_PATTERNS = {
-  line: '^(?=[\\s\\S]*\\S)[^\\u0000-\\u001F\\u007F-\\u009F]*$',
-  text: '^(?=[\\s\\S]*\\S)[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$',
-} as const;
 
 /**
  * What the texts of a field may hold: `line` is one line of plain text (no control character),

@@ -3,7 +3,7 @@
  * made here first so a citizen learns at once, beside the field, what to change. The server
  * checks again and its problems are shown the same way.
  */
-import { LIMITS } from '../../../../src/platform/limits';
+import { LIMITS, TEXT_PATTERNS } from '../../../../src/platform/limits';
 import type { Answers, Attribute } from './reports-api';
 
 // The limits the server's schemas use: one source for both (src/platform/limits.ts).
@@ -18,15 +18,8 @@ export interface FieldProblem {
 /** Raw answers as the form holds them: text as typed, lists as arrays of keys. */
 export type RawAnswers = Record<string, string | string[]>;
 
-// The server's text patterns (plainText in src/platform/http/schemas.ts): one visible character,
-// no control character (a `text` may keep line breaks and tabs).
-// Kept as the server spells them (strings), so the two can be compared at a glance.
-const PATTERNS = {
-  line: '^(?=[\\s\\S]*\\S)[^\\u0000-\\u001F\\u007F-\\u009F]*$',
-  text: '^(?=[\\s\\S]*\\S)[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$',
-} as const;
-const LINE = new RegExp(PATTERNS.line);
-const TEXT = new RegExp(PATTERNS.text);
+const LINE = new RegExp(TEXT_PATTERNS.line);
+const TEXT = new RegExp(TEXT_PATTERNS.text);
 const NUMBER = /^-?\d+([.,]\d+)?$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PHONE = /^(?=(?:[^0-9]*[0-9]){6})\+?[0-9 ()-]{6,20}$/;
