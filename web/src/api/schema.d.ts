@@ -8682,6 +8682,57 @@ export interface paths {
         };
         trace?: never;
     };
+    "/tiles/basemaps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The offline base maps (PMTiles archives in DATA_DIR/basemaps) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                name: string;
+                                /** @description The archive, read with HTTP range requests */
+                                url: string;
+                                bytes: number;
+                                /** Format: date-time */
+                                modifiedAt: string;
+                                /** @enum {string} */
+                                tileType: "unknown" | "mvt" | "png" | "jpeg" | "webp" | "avif";
+                                minZoom: number;
+                                maxZoom: number;
+                                bounds: number[];
+                                center: number[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/gis/layers": {
         parameters: {
             query?: never;
