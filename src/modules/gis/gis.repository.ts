@@ -128,6 +128,9 @@ export interface FeatureFilter {
   equals?: Record<string, string>;
 }
 
+/** The features of a layer whose bounding box meets `box`, found through the geometry index (see migration 20261129T1410). */
+const inBox = (layerId: string, box: RawBuilder<unknown>) => sql`f.id IN (SELECT gis.features_in_box(${layerId}::uuid, ${box}))`;
+
 function where(layerId: string, f: FeatureFilter): RawBuilder<SqlBool> {
   const terms: RawBuilder<unknown>[] = [sql`f.layer_id = ${layerId}`];
   if (f.bbox) {
@@ -135,7 +138,7 @@ function where(layerId: string, f: FeatureFilter): RawBuilder<SqlBool> {
     const envelope = sql`ST_MakeEnvelope(${w}::float8, ${s}::float8, ${e}::float8, ${n}::float8, ${f.bbox.srid}::int)`;
     // A box in a projected system becomes, in WGS 84, a quadrilateral: transform it whole.
     const box = f.bbox.srid === 4326 ? envelope : sql`ST_Transform(${envelope}, 4326)`;
-    terms.push(sql`f.geom && ${box}`);
+    terms.push(inBox(layerId, box));
     terms.push(sql`ST_Intersects(f.geom, ${box})`);
   }
   if (f.time?.from) terms.push(sql`(f.properties->>${f.time.attribute})::timestamptz >= ${f.time.from}::timestamptz`);
@@ -216,7 +219,7 @@ async function touchLayer(trx: Tx, layerId: string) {
 
 /** The features a tile shows: those whose box meets the tile's, with a margin of 64/4096 for what crosses its edge. */
 const tileSelection = (layerId: string, z: number, x: number, y: number) =>
-  sql`f.layer_id = ${layerId} AND f.geom && ST_Transform(ST_TileEnvelope(${z}::int, ${x}::int, ${y}::int, margin => ${64 / 4096}::float8), 4326)`;
+  sql`f.layer_id = ${layerId} AND ${inBox(layerId, sql`ST_Transform(ST_TileEnvelope(${z}::int, ${x}::int, ${y}::int, margin => ${64 / 4096}::float8), 4326)`)}`;
 
 /** A Mapbox Vector Tile made by PostGIS (ST_AsMVT: PostgreSQL; the embedded build lacks it). */
 export async function mvtTile(trx: Tx, layer: { id: string; code: string }, z: number, x: number, y: number): Promise<Buffer> {

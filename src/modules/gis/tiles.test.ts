@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import Protobuf from 'pbf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { as, createTestApp, loginAs, type Session, type TestApp } from '../../../test/helpers/app.js';
+import { createCommuneFromArea } from '../../platform/communes/communes.service.js';
 import { withCommune } from '../../platform/db/tenant.js';
 import { findLayerByCode, insertFeature, insertLayer, mvtTile, tileFeatures } from './gis.repository.js';
 import { jsTile } from './tiles.js';
@@ -114,6 +115,36 @@ describe('vector tiles', () => {
     expect(staff.statusCode).toBe(200);
     expect(staff.headers['cache-control']).toBe('private, max-age=60');
     expect((await t.app.inject({ url: url('no_such_layer') })).statusCode).toBe(404);
+  });
+});
+
+describe('box queries through the geometry index (gis.features_in_box)', () => {
+  it("never return another commune's features, even asked with that commune's layer", async () => {
+    const saidia = await createCommuneFromArea(t.database.db, 'saidia', { hosts: [] }, { type: 'cli', id: null, label: 'test' });
+    const everywhere = sql`ST_MakeEnvelope(-180, -90, 180, 90, 4326)`;
+    const foreign = await withCommune(t.database.db, saidia!, async (trx) => {
+      const layer = await insertLayer(trx, saidia!, {
+        code: 'saidia_points',
+        title: { fr: 'Saïdia' },
+        description: null,
+        geometryType: 'Point',
+        attributes: [],
+        style: {},
+        isPublic: true,
+        timeAttribute: null,
+      });
+      await insertFeature(trx, saidia!, layer.id, { type: 'Point', coordinates: [-2.3, 35.1] }, {});
+      return layer.id;
+    });
+    const count = (commune: string) =>
+      withCommune(t.database.db, commune, async (trx) => {
+        const { rows } = await sql<{
+          n: number;
+        }>`SELECT count(*)::int AS n FROM gis.features_in_box(${foreign}::uuid, ${everywhere})`.execute(trx);
+        return rows[0]!.n;
+      });
+    expect(await count(communeId)).toBe(0);
+    expect(await count(saidia!)).toBe(1);
   });
 });
 
