@@ -1,10 +1,11 @@
 // Runs the benchmarks and prints their Markdown tables, with the machine and the date; each is
 // also written to bench/results/<name>.md.
 //   npm run bench              # all
-//   npm run bench -- me        # one (startup | me | web | reports)
+//   npm run bench -- me        # one (startup | me | web | reports | deadlines)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { runDeadlines } from './deadlines.js';
 import { BenchError, cleanup, cleanupSync, indent, ROOT } from './lib.js';
 import { runMe } from './me.js';
 import { runReports } from './reports.js';
@@ -16,6 +17,7 @@ const BENCHES: Record<string, { title: string; run: () => Promise<BenchOutput> }
   me: { title: 'signed-in GET /api/v1/me under load', run: runMe },
   web: { title: 'front-end weight and Lighthouse scores', run: runWeb },
   reports: { title: 'report submissions on PostgreSQL beside pgbench', run: runReports },
+  deadlines: { title: 'e-services deadline clock over ten years of dates', run: runDeadlines },
 };
 
 function machine(): string[] {
