@@ -8,6 +8,7 @@ import type { App, Platform } from '../../platform/platform.js';
 import { basemapRoutes } from './basemaps.js';
 import { layersRoutes } from './layers.routes.js';
 import { ogcRoutes } from './ogc.js';
+import { searchRoutes } from './search.routes.js';
 import { tileRoutes } from './tiles.js';
 
 definePermissions({
@@ -25,4 +26,5 @@ export async function gisModule(app: App, platform: Platform) {
   await tileRoutes(app, platform);
   await basemapRoutes(app, platform);
   await layersRoutes(app, platform);
+  await searchRoutes(app, platform);
 }

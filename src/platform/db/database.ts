@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { postgis } from '@electric-sql/pglite-postgis';
 import { CamelCasePlugin, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -48,7 +49,7 @@ export async function openPGlite(options: { dir?: string; loadDataDir?: Blob }):
   const db = await PGlite.create({
     dataDir: options.dir,
     loadDataDir: options.loadDataDir,
-    extensions: { postgis },
+    extensions: { postgis, pg_trgm },
     parsers: TEXT_PARSERS,
   });
   const pool = new PGlitePool(db);

@@ -9472,6 +9472,167 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/gis/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Find places by name */
+        get: {
+            parameters: {
+                query: {
+                    q: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @enum {string} */
+                                kind: "commune" | "district" | "feature";
+                                /** @description A commune's code, a district's id, a feature's id in its layer */
+                                id: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                } | null;
+                                /** @description A feature's name as its data gives it */
+                                title: string | null;
+                                layer: {
+                                    code: string;
+                                    title: {
+                                        ar?: string;
+                                        fr?: string;
+                                        zgh?: string;
+                                        en?: string;
+                                    };
+                                } | null;
+                                point: {
+                                    lat: number;
+                                    lon: number;
+                                } | null;
+                                /** @description Trigram word similarity of the name to the query, 0–1 */
+                                score: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gis/reverse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What is at a point */
+        get: {
+            parameters: {
+                query: {
+                    lat: number;
+                    lon: number;
+                    /** @description How far to look for named features */
+                    metres?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            commune: {
+                                code: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            } | null;
+                            district: {
+                                id: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            } | null;
+                            nearby: {
+                                id: string;
+                                title: string;
+                                layer: {
+                                    code: string;
+                                    title: {
+                                        ar?: string;
+                                        fr?: string;
+                                        zgh?: string;
+                                        en?: string;
+                                    };
+                                };
+                                distanceMetres: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
