@@ -106,6 +106,36 @@ describe.skipIf(e2eSkipReason !== null)('portal in the browser', { timeout: E2E_
     expect(requests.length).toBeGreaterThan(3);
   });
 
+  it('finds a place by name typed without its hamza and brings the map to it', async () => {
+    const { page } = await tab();
+    await page.goto('/map');
+    await page.waitForFunction(() => (globalThis as unknown as { __madinaMap?: MapLike }).__madinaMap?.loaded() === true, undefined, {
+      timeout: 60_000,
+    });
+    await page.getByRole('searchbox', { name: 'ابحث عن مكان' }).fill('احفير');
+    await page.getByRole('button', { name: 'بحث', exact: true }).click();
+    const result = page.getByRole('button', { name: /أحفير/ }).first();
+    await result.waitFor();
+    await result.click();
+    // The map flies to Ahfir's label point (from ../shared/data/morocco), east of Berkane.
+    await expect
+      .poll(
+        () =>
+          page.evaluate(() => {
+            const map = (globalThis as unknown as { __madinaMap: { getCenter(): { lng: number; lat: number }; isMoving(): boolean } })
+              .__madinaMap;
+            return map.isMoving() ? null : map.getCenter();
+          }),
+        { timeout: 20_000 },
+      )
+      .toMatchObject({ lng: expect.closeTo(-2.101643, 3), lat: expect.closeTo(34.951532, 3) });
+    await page.getByRole('searchbox').fill('zzqqxx');
+    await page.getByRole('button', { name: 'بحث', exact: true }).click();
+    await page.getByText('لم يُعثر على أي مكان باسم «zzqqxx».').waitFor();
+    await settle(page);
+    await screenshot(page, 'map-search-ar');
+  });
+
   it('shows a localized 404 page for an unknown path', async () => {
     const { page } = await tab();
     const response = await page.goto('/no-such-page/here');

@@ -1,9 +1,11 @@
-import { Suspense } from 'react';
+import type { Map as MapLibreMap } from 'maplibre-gl';
+import { Suspense, useState } from 'react';
 import { useCommune } from '../shared/commune';
 import { ErrorBoundary } from '../shared/ErrorBoundary';
 import { useLocale, useMultilingual, useT } from '../shared/i18n';
 import { lazyRetry } from '../shared/lazy';
 import { communeLabel, useCommuneMap } from '../shared/map/data';
+import { type Place, PlaceSearch } from '../shared/map/PlaceSearch';
 import { ProblemMessage } from '../shared/ProblemMessage';
 import { useDocumentTitle } from '../shared/page';
 
@@ -16,6 +18,7 @@ export function MapPage() {
   const locale = useLocale();
   const commune = useCommune();
   const map = useCommuneMap();
+  const [canvas, setCanvas] = useState<MapLibreMap | null>(null);
   const name = ml.text(commune.data?.name);
   useDocumentTitle(t.text('portal.map.heading'));
   // The commune first, then its neighbours, largest first.
@@ -27,12 +30,13 @@ export function MapPage() {
     <>
       <h1>{t('portal.map.heading')}</h1>
       <p className="lead">{name ? t('portal.map.lead', { commune: name }) : null}</p>
+      <PlaceSearch onPick={(place) => canvas && showPlace(canvas, place)} />
       {map.isError ? (
         <ProblemMessage error={map.error} onRetry={() => void map.refetch()} />
       ) : (
         <ErrorBoundary>
           <Suspense fallback={<div className="map-placeholder" aria-busy="true" />}>
-            <CommuneMap className="map-full" />
+            <CommuneMap className="map-full" onMap={setCanvas} />
           </Suspense>
         </ErrorBoundary>
       )}
@@ -58,4 +62,24 @@ export function MapPage() {
       ) : null}
     </>
   );
+}
+
+/** Brings the map to a place found by the search box and marks it. */
+function showPlace(map: MapLibreMap, place: Place) {
+  if (!place.point) return;
+  const { lon, lat } = place.point;
+  const data = { type: 'Feature' as const, properties: {}, geometry: { type: 'Point' as const, coordinates: [lon, lat] } };
+  const source = map.getSource('picked-place');
+  if (source && 'setData' in source) (source as { setData(d: unknown): void }).setData(data);
+  else {
+    map.addSource('picked-place', { type: 'geojson', data });
+    map.addLayer({
+      id: 'picked-place',
+      type: 'circle',
+      source: 'picked-place',
+      paint: { 'circle-radius': 16, 'circle-color': 'rgba(180, 35, 24, 0.12)', 'circle-stroke-color': '#b42318', 'circle-stroke-width': 3 },
+    });
+  }
+  const reduceMotion = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+  map.flyTo({ center: [lon, lat], zoom: place.kind === 'commune' ? 12 : 15, animate: !reduceMotion });
 }
