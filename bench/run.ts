@@ -6,8 +6,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runDeadlines } from './deadlines.js';
+import { runIngest } from './ingest.js';
 import { BenchError, cleanup, cleanupSync, indent, ROOT } from './lib.js';
 import { runMe } from './me.js';
+import { runPdfs } from './pdfs.js';
 import { runReports } from './reports.js';
 import { type BenchOutput, runStartup } from './startup.js';
 import { runWeb } from './web.js';
@@ -17,6 +19,8 @@ const BENCHES: Record<string, { title: string; run: () => Promise<BenchOutput> }
   me: { title: 'signed-in GET /api/v1/me under load', run: runMe },
   web: { title: 'front-end weight and Lighthouse scores', run: runWeb },
   reports: { title: 'report submissions on PostgreSQL beside pgbench', run: runReports },
+  ingest: { title: 'telemetry ingestion through MQTT into the database, beside Mosquitto and COPY', run: runIngest },
+  pdfs: { title: 'e-services receipt and document PDFs on one core', run: runPdfs },
   deadlines: { title: 'e-services deadline clock over ten years of dates', run: runDeadlines },
 };
 

@@ -7,7 +7,9 @@ import Fastify from 'fastify';
 import type { Config } from './config.js';
 import { auditRoutes } from './modules/audit/index.js';
 import { communesRoutes } from './modules/communes/index.js';
+import { eservicesModule } from './modules/eservices/index.js';
 import { gisModule } from './modules/gis/index.js';
+import { lightingModule } from './modules/lighting/index.js';
 import { orgModule } from './modules/org/index.js';
 import { outboxRoutes } from './modules/outbox/index.js';
 import { portalModule } from './modules/portal/index.js';
@@ -27,6 +29,7 @@ import { registerStartingGate } from './platform/http/starting.js';
 import { validatorCompiler } from './platform/http/validation.js';
 import { registerWeb, WEB_DIST } from './platform/http/web.js';
 import { JobRunner } from './platform/jobs/jobs.js';
+import { TelemetryService } from './platform/mqtt/telemetry.js';
 import { createMailer } from './platform/notify/mail.js';
 import { createSmsGateway } from './platform/notify/sms.js';
 import type { App, Platform } from './platform/platform.js';
@@ -42,7 +45,12 @@ export interface BuiltApp {
 /** Builds the Fastify app: platform plugins first, then each module. Does not listen. */
 export async function buildApp(config: Config, db: Database, readiness: Readiness = { migrated: true }): Promise<BuiltApp> {
   const app = Fastify({
-    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    logger: {
+      level: config.logLevel,
+      // Secrets in headers; and personal data a database error may carry (its parameters, and a
+      // row's values in its detail): a request's answers may hold a national ID number (Law 09-08).
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-tracking-token"]', 'err.params', 'err.detail'],
+    },
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
     // Keep a caller's request id when it looks like one, so logs join across services.
@@ -57,7 +65,8 @@ export async function buildApp(config: Config, db: Database, readiness: Readines
   const jobs = new JobRunner(db, app.log);
   const mailer = createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: 'Madina <no-reply@madina.invalid>' });
   const sms = createSmsGateway({ smsUrl: config.smsUrl, dataDir: config.dataDir });
-  const platform: Platform = { config, db, auth, jobs, mailer, files: createFileStore(config.dataDir) };
+  const telemetry = new TelemetryService(config, db, app.log);
+  const platform: Platform = { config, db, auth, jobs, mailer, files: createFileStore(config.dataDir), telemetry };
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -90,8 +99,11 @@ export async function buildApp(config: Config, db: Database, readiness: Readines
   registerRequestContext(app, db, config.defaultCommune);
   registerAuthentication(app, auth);
 
-  registerOperations(app, db, readiness);
+  registerOperations(app, db, readiness, { registries: [telemetry.metrics.registry], mqttStatus: () => telemetry.status() });
   app.addHook('onClose', () => jobs.stop());
+  // The broker and the ingestion stop (writing what they received) before the database closes.
+  app.addHook('onClose', () => telemetry.stop());
+  telemetry.registerJobs(jobs);
   jobs.handle('notify.mail', async (job) => {
     const p = job.payload as { to: string; subject: string; text: string; language: string };
     await mailer.send({ ...p, communeId: job.communeId }, `job-${job.id}`);
@@ -113,7 +125,9 @@ export async function buildApp(config: Config, db: Database, readiness: Readines
   await app.register(outboxRoutes, platform);
   await app.register(workOrdersModule, platform);
   await app.register(reportsModule, platform);
+  await app.register(eservicesModule, platform);
   await app.register(gisModule, platform);
+  await app.register(lightingModule, platform);
   // Last: the web app's files and pages, at every path the routes above do not answer.
   await registerWeb(app, { distDir: WEB_DIST });
   return { app, platform, readiness };

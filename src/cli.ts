@@ -335,6 +335,135 @@ async function seedDemoCommand() {
   });
 }
 
+// ── verify ─────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Checks an issued document's signature offline; exit code 0 when authentic, 1 otherwise. Uses
+ * the platform's signature format directly, so it answers in a second (no module is loaded).
+ */
+async function verifyCommand(file: string, options: { key?: string; fingerprint?: string }) {
+  const fs = await import('node:fs');
+  const { normalizeFingerprint, verifySignedPdf } = await import('./platform/pdf/signature.js');
+  if (options.fingerprint !== undefined && normalizeFingerprint(options.fingerprint) === null) {
+    throw new CliError(`--fingerprint "${options.fingerprint}" is not a key fingerprint (64 hexadecimal digits, colons allowed)`);
+  }
+  const read = (what: string, path: string) => {
+    try {
+      return fs.readFileSync(path);
+    } catch (error) {
+      throw new CliError(`cannot read ${what}${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+  };
+  const pdf = read('', file);
+  // --key: the PEM text itself, or a file holding it.
+  const publicKeyPem =
+    options.key === undefined
+      ? undefined
+      : options.key.includes('-----BEGIN')
+        ? options.key
+        : read('the key ', options.key).toString('utf8');
+  const result = verifySignedPdf(pdf, { publicKeyPem, fingerprint: options.fingerprint });
+
+  /** A claim as one line: a name in several languages as "fr / ar", a {code, name} as "code (name)". */
+  const show = (value: unknown): string => {
+    if (value === null) return '(not shown, at the holder’s request)';
+    if (typeof value !== 'object') return String(value);
+    const v = value as Record<string, unknown>;
+    if (typeof v.code === 'string') return `${v.code}${v.name ? ` (${show(v.name)})` : ''}`;
+    return [v.fr, v.ar, v.en].filter((t) => typeof t === 'string' && t !== '').join(' / ');
+  };
+  print(result.ok ? 'AUTHENTIC: the document is unchanged since the commune signed it' : `NOT AUTHENTIC: ${result.reason}`);
+  const rows: [string, string][] = [];
+  const labels: Record<string, string> = { issuedAt: 'issued at', sha256: 'signed sha256' };
+  for (const [name, value] of Object.entries(result.claims ?? {})) if (name !== 'v') rows.push([labels[name] ?? name, show(value)]);
+  rows.push(['file sha256', result.sha256]);
+  if (result.fingerprint) {
+    const checked =
+      result.keyMatched === undefined
+        ? " (not checked: compare it with the commune's published keys, GET /api/v1/eservices/signing-keys, or pass --fingerprint)"
+        : result.keyMatched
+          ? ' (the expected key)'
+          : '';
+    rows.push(['key', `${result.fingerprint}${checked}`]);
+  }
+  for (const [label, value] of rows) print(`  ${label.padEnd(14)}${value}`);
+  if (!result.ok) throw new CliError(`the document is not authentic: ${result.reason}`);
+}
+
+// ── simulate ───────────────────────────────────────────────────────────────────────────────────
+
+interface SimulateOptions {
+  devices: string;
+  interval: string;
+  faults: string;
+  url?: string;
+  commune?: string;
+  rounds?: string;
+}
+
+function numberOption(name: string, raw: string, min: number, max: number, integer: boolean): number {
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+    throw new CliError(`${name} must be ${integer ? 'an integer' : 'a number'} between ${min} and ${max} (got "${raw}")`);
+  }
+  return value;
+}
+
+async function simulateLighting(options: SimulateOptions) {
+  const config = loadConfig();
+  if (config.env === 'production')
+    throw new CliError('refusing to simulate with NODE_ENV=production: the demo devices have published secrets');
+  const count = numberOption('--devices', options.devices, 1, 100_000, true);
+  const intervalSeconds = numberOption('--interval', options.interval, 0.05, 86_400, false);
+  const faultProbability = numberOption('--faults', options.faults, 0, 1, false);
+  const rounds = options.rounds === undefined ? undefined : numberOption('--rounds', options.rounds, 1, 1_000_000, true);
+  const url = options.url ?? config.mqttUrl ?? `mqtt://127.0.0.1:${config.mqttPort || 1883}`;
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'mqtt:' && parsed.protocol !== 'mqtts:') throw new Error();
+  } catch {
+    throw new CliError(`--url "${url}" is not an mqtt:// or mqtts:// URL`);
+  }
+  const { prepareDemoDevices, runSimulator } = await import('./modules/lighting/index.js');
+  const code = options.commune ?? config.defaultCommune;
+  const prepared = await withDatabase('simulate', true, async (db) => {
+    const commune = await communeByCode(db, code);
+    return prepareDemoDevices(db, commune.id, count);
+  });
+  if (prepared.devices.length === 0) {
+    throw new CliError(`commune ${code} has no demo lighting devices (\`madina seed demo\` seeds Berkane's)`);
+  }
+  if (prepared.devices.length < count) note(`only ${prepared.devices.length} demo devices in commune ${code}: simulating those`);
+  note(
+    `simulating ${prepared.devices.length} lighting controllers of ${code} on ${url}: a reading every ${intervalSeconds} s each, faults with probability ${faultProbability}` +
+      (rounds ? `, ${rounds} readings each` : '; Ctrl-C stops'),
+  );
+  const run = runSimulator({
+    url,
+    communeCode: code,
+    devices: prepared.devices,
+    intervalSeconds,
+    faultProbability,
+    place: prepared.place,
+    rounds,
+  });
+  const report = () => {
+    const s = run.stats();
+    note(
+      `connected ${s.connected}/${prepared.devices.length}  published ${s.published}  acknowledged ${s.acknowledged}  failed ${s.failed}`,
+    );
+  };
+  const ticker = setInterval(report, 10_000);
+  const stopped = new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  await Promise.race([rounds ? run.finished : new Promise(() => {}), stopped]);
+  clearInterval(ticker);
+  report();
+  await run.stop();
+}
+
 // ── the program ────────────────────────────────────────────────────────────────────────────────
 
 export function buildProgram(): Command {
@@ -398,8 +527,31 @@ export function buildProgram(): Command {
     .option('--permission <permission>', 'a permission to grant (repeatable; default none)', collect, [])
     .action(apiKeyAdd);
 
+  program
+    .command('simulate')
+    .description('simulate devices publishing telemetry over MQTT (demo and benchmarks; refused in production)')
+    .argument('<module>', 'what to simulate: lighting (lamp and cabinet controllers of the demo inventory)')
+    .option('--devices <n>', 'how many devices (cabinets first, then luminaires)', '50')
+    .option('--interval <seconds>', 'seconds between two readings of one device', '10')
+    .option('--faults <p>', 'probability that a reading brings a fault (0 to 1)', '0.01')
+    .option('--url <url>', 'the broker (default: MQTT_URL, else the embedded broker on 127.0.0.1:MQTT_PORT)')
+    .option('--commune <code>', 'the commune whose devices to simulate (default: DEFAULT_COMMUNE)')
+    .option('--rounds <n>', 'stop after this many readings per device (default: until Ctrl-C)')
+    .action((module: string, options: SimulateOptions) => {
+      if (module !== 'lighting') throw new CliError(`cannot simulate "${module}": only lighting is simulated so far`);
+      return simulateLighting(options);
+    });
+
   const seed = program.command('seed').description('sample data');
   seed.command('demo').description('seed the demo commune berkane and its demo accounts (refused in production)').action(seedDemoCommand);
+
+  program
+    .command('verify')
+    .description("check an issued document's signature offline (exit code 0 when authentic, 1 otherwise)")
+    .argument('<file.pdf>', 'the document to check')
+    .option('--key <pem>', "the commune's public key (a PEM file, or the PEM text) the document must be signed with")
+    .option('--fingerprint <fingerprint>', "the SHA-256 fingerprint of the commune's key (from GET /api/v1/eservices/signing-keys)")
+    .action(verifyCommand);
 
   return program;
 }

@@ -32,6 +32,26 @@ export interface Config {
   dbSocket: boolean;
   /** At start, build the front end (web/dist) when it is missing or older than its sources. */
   webBuild: boolean;
+  /** An external MQTT broker (`mqtt://user:pass@host:1883`, `mqtts://…`); unset runs the embedded aedes broker. */
+  mqttUrl: string | undefined;
+  /** TCP port of the embedded broker (0: a free port chosen at start). */
+  mqttPort: number;
+  /** Address the embedded broker listens on. */
+  mqttHost: string;
+  /** The ingestion's MQTT client id: fixed, so the broker keeps its session (and queues QoS 1 messages) while it is away. */
+  mqttClientId: string;
+  /** With several instances on one external broker: share the telemetry subscriptions in this group (`$share/<group>/…`). */
+  mqttShareGroup: string | undefined;
+  /** Readings written in one transaction at most; a batch is written when full or `telemetryBatchMs` after its first message. */
+  telemetryBatchSize: number;
+  telemetryBatchMs: number;
+  /** Readings older than this (hours) or further in the future than `telemetryFutureSeconds` are dead letters. */
+  telemetryPastHours: number;
+  telemetryFutureSeconds: number;
+  /** Messages one device may send per minute (a token bucket of that size); 0 turns the limit off. */
+  telemetryRateLimit: number;
+  /** Days dead letters are kept. */
+  telemetryDeadLetterDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -69,6 +89,22 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
     throw new ConfigError(`${name} must use ${protocols.join(' or ')} (got "${parsed.protocol}")`);
   }
   return raw;
+}
+
+// MQTT client ids and shared-subscription group names: printable, no topic wildcards or separators.
+const MQTT_NAME = /^[A-Za-z0-9._-]{1,64}$/;
+
+function mqttClientId(env: Env): string {
+  const value = env.MQTT_CLIENT_ID ?? 'madina-ingest';
+  if (!MQTT_NAME.test(value)) throw new ConfigError('MQTT_CLIENT_ID must be 1 to 64 letters, digits, dots, dashes or underscores');
+  return value;
+}
+
+function shareGroup(env: Env): string | undefined {
+  const value = env.MQTT_SHARE_GROUP;
+  if (value === undefined || value === '') return undefined;
+  if (!MQTT_NAME.test(value)) throw new ConfigError('MQTT_SHARE_GROUP must be 1 to 64 letters, digits, dots, dashes or underscores');
+  return value;
 }
 
 /** Reads the configuration from `env` (default `process.env`); throws ConfigError on a bad value. */
@@ -109,5 +145,17 @@ export function loadConfig(env: Env = process.env): Config {
     demo,
     dbSocket: bool(env, 'DB_SOCKET', true),
     webBuild: bool(env, 'WEB_BUILD', nodeEnv !== 'test'),
+    mqttUrl: url(env, 'MQTT_URL', ['mqtt:', 'mqtts:']),
+    // Tests start many servers at once: each takes a free port unless told otherwise.
+    mqttPort: int(env, 'MQTT_PORT', nodeEnv === 'test' ? 0 : 1883, 0, 65535),
+    mqttHost: env.MQTT_HOST ?? env.HOST ?? '0.0.0.0',
+    mqttClientId: mqttClientId(env),
+    mqttShareGroup: shareGroup(env),
+    telemetryBatchSize: int(env, 'TELEMETRY_BATCH_SIZE', 1000, 1, 50_000),
+    telemetryBatchMs: int(env, 'TELEMETRY_BATCH_MS', 50, 1, 10_000),
+    telemetryPastHours: int(env, 'TELEMETRY_PAST_HOURS', 168, 1, 24 * 366),
+    telemetryFutureSeconds: int(env, 'TELEMETRY_FUTURE_SECONDS', 300, 0, 86_400),
+    telemetryRateLimit: int(env, 'TELEMETRY_RATE_LIMIT', 120, 0, 1_000_000),
+    telemetryDeadLetterDays: int(env, 'TELEMETRY_DEAD_LETTER_DAYS', 30, 1, 3650),
   };
 }

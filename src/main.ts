@@ -10,6 +10,7 @@ import { socketPath } from './platform/db/data-lock.js';
 import { isDatabaseUnavailable } from './platform/db/errors.js';
 import { migrate } from './platform/db/migrator.js';
 import { ensureWebBuild } from './platform/http/web-build.js';
+import { warmUpPdfWriter } from './platform/pdf/index.js';
 
 export interface RunningServer {
   url: string;
@@ -57,8 +58,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
       }
     }
     readiness.migrated = true;
+    await platform.telemetry.start();
     platform.jobs.start();
-    printBanner(config, url, connection.via);
+    // Fonts and shaping tables parsed now, not in the first citizen's receipt (~2 s once).
+    await warmUpPdfWriter();
+    printBanner(config, url, connection.via, platform.telemetry.port);
   })();
   ready.catch((error) => {
     app.log.fatal({ err: error }, 'start-up failed');
@@ -87,12 +91,17 @@ async function buildFrontEnd(config: Config) {
   }
 }
 
-function printBanner(config: Config, url: string, via: string) {
+function printBanner(config: Config, url: string, via: string, mqttPort: number | undefined) {
   if (config.env === 'test') return;
   const lines = [
     '',
     `Madina is ready at ${url}  (database: ${via === 'postgres' ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`})`,
     `Portal (citizens): ${url}/   Office (staff): ${url}/office   API docs: ${url}/docs`,
+    config.mqttUrl
+      ? `MQTT: telemetry from the broker at ${new URL(config.mqttUrl).host}`
+      : mqttPort
+        ? `MQTT: embedded broker on port ${mqttPort} (try: npx madina simulate lighting --devices 50 --interval 10${mqttPort === 1883 ? '' : ` --url mqtt://127.0.0.1:${mqttPort}`})`
+        : 'MQTT: the embedded broker could not listen (see the log); devices cannot connect',
   ];
   if (config.demo) {
     lines.push(`Demo commune "berkane": sign in with one of these accounts, password ${DEMO_PASSWORD}`);

@@ -53,6 +53,8 @@ function precompress(): Plugin {
 const PAGE_MODULES: Record<string, RegExp[]> = {
   '/office': [/^src\/office\/OfficeApp\.tsx$/, /^i18n\/[a-z]+\/office\.json$/],
   '/reports': [/^src\/portal\/reports\/ReportsRoutes\.tsx$/],
+  '/services': [/^src\/portal\/eservices\/ServicesRoutes\.tsx$/, /^i18n\/[a-z]+\/services\.json$/],
+  '/verify': [/^src\/portal\/eservices\/VerifyPage\.tsx$/, /^i18n\/[a-z]+\/services\.json$/],
 };
 
 /** Writes .vite/page-preloads.json: page path → { scripts, styles } (the server reads it; not served). */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { seedLightingDemo } from '../modules/lighting/index.js';
 import { insertAnnouncement, insertOffice, type OpeningPeriod } from '../modules/portal/index.js';
 import type { Actor } from '../platform/audit/audit.js';
 import { recordAudit } from '../platform/audit/audit.js';
@@ -11,6 +12,7 @@ import { createCommuneFromArea, loadAdminAreas } from '../platform/communes/comm
 import type { Database } from '../platform/db/database.js';
 import { withCommune } from '../platform/db/tenant.js';
 import type { Multilingual } from '../platform/db/types.js';
+import { ESERVICES_DEPARTMENTS, seedEservicesDemo } from './demo-eservices.js';
 import { seedGisDemo } from './demo-gis.js';
 import { seedReportsDemo } from './demo-reports.js';
 
@@ -44,6 +46,8 @@ const DEPARTMENTS: DepartmentSeed = {
         { code: 'transports', name: { ar: 'مصلحة النقل', fr: 'Service des transports', en: 'Transport service' } },
       ],
     },
+    // Urban planning permits (e-services: building, subdivision, occupancy… Decree 2.22.141).
+    { code: 'urbanisme', name: ESERVICES_DEPARTMENTS.urbanisme.name },
     { code: 'bmh', name: { ar: 'المكتب الجماعي لحفظ الصحة', fr: "Bureau municipal d'hygiène", en: 'Municipal hygiene office' } },
     {
       code: 'administratif',
@@ -51,6 +55,8 @@ const DEPARTMENTS: DepartmentSeed = {
       children: [
         { code: 'bureau_ordre', name: { ar: 'مكتب الضبط', fr: "Bureau d'ordre", en: 'Registry office' } },
         { code: 'etat_civil', name: { ar: 'مكتب الحالة المدنية', fr: 'État civil', en: 'Civil registry' } },
+        { code: 'affaires_economiques', name: ESERVICES_DEPARTMENTS.affaires_economiques.name },
+        { code: 'legalisation', name: ESERVICES_DEPARTMENTS.legalisation.name },
       ],
     },
   ],
@@ -110,7 +116,9 @@ export async function seedDemo(db: Database, actor: Actor): Promise<boolean> {
     return withCommune(db, existing.id, async (trx) => {
       const reports = await seedReportsDemo(trx, existing.id, existing.officialCode, actor);
       const gis = await seedGisDemo(trx, existing.id, actor);
-      return reports || gis;
+      const lighting = await seedLightingDemo(trx, existing.id, existing.code, actor);
+      const eservices = await seedEservicesDemo(trx, existing.id, actor);
+      return reports || gis || lighting || eservices;
     });
   }
   await loadAdminAreas(db, PROVINCE_FILE);
@@ -196,6 +204,8 @@ export async function seedDemo(db: Database, actor: Actor): Promise<boolean> {
     const commune = await findCommuneByCode(trx, 'berkane');
     await seedReportsDemo(trx, communeId, commune?.officialCode ?? null, actor);
     await seedGisDemo(trx, communeId, actor);
+    await seedLightingDemo(trx, communeId, 'berkane', actor);
+    await seedEservicesDemo(trx, communeId, actor);
   });
   return true;
 }

@@ -5,6 +5,7 @@ import type { AuthService } from './auth/auth.service.js';
 import type { Database } from './db/database.js';
 import type { FileStore } from './files/store.js';
 import type { JobRunner } from './jobs/jobs.js';
+import type { TelemetryService } from './mqtt/telemetry.js';
 import type { Mailer } from './notify/mail.js';
 
 /** The shared kernel handed to every module's plugin. */
@@ -15,6 +16,8 @@ export interface Platform {
   jobs: JobRunner;
   mailer: Mailer;
   files: FileStore;
+  /** MQTT telemetry: modules register their device kinds here (src/platform/mqtt). */
+  telemetry: TelemetryService;
 }
 
 /** The Fastify instance with TypeBox types, as routes see it. */

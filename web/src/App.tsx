@@ -38,6 +38,11 @@ const OfficeApp = lazyRetry(async () => {
 // Citizen reports (/reports/…): a chunk of their own, loaded on the way there.
 const ReportsRoutes = lazyRetry(() => import('./portal/reports/ReportsRoutes'));
 
+// Administrative e-services (/services/…) and the check of an issued document (/verify/…): a chunk
+// and a message area of their own.
+const ServicesRoutes = lazyRetry(async () => (await Promise.all([import('./portal/eservices/ServicesRoutes'), loadArea('services')]))[0]);
+const VerifyPage = lazyRetry(async () => (await Promise.all([import('./portal/eservices/VerifyPage'), loadArea('services')]))[0]);
+
 /**
  * Loads the lazy part of the page at `pathname` (the server has the page preload its chunks, see
  * PAGE_MODULES in web/vite.config.ts), so that the first render shows the page, not a spinner.
@@ -45,6 +50,8 @@ const ReportsRoutes = lazyRetry(() => import('./portal/reports/ReportsRoutes'));
 export function preloadRoute(pathname: string): Promise<unknown> {
   if (/^\/office(\/|$)/.test(pathname)) return OfficeApp.preload();
   if (/^\/reports(\/|$)/.test(pathname)) return ReportsRoutes.preload();
+  if (/^\/services(\/|$)/.test(pathname)) return ServicesRoutes.preload();
+  if (/^\/verify\//.test(pathname)) return VerifyPage.preload();
   return Promise.resolve();
 }
 
@@ -72,6 +79,22 @@ export function App() {
                 element={
                   <Suspense fallback={<PageLoading />}>
                     <ReportsRoutes />
+                  </Suspense>
+                }
+              />
+              <Route
+                path="services/*"
+                element={
+                  <Suspense fallback={<PageLoading />}>
+                    <ServicesRoutes />
+                  </Suspense>
+                }
+              />
+              <Route
+                path="verify/:code"
+                element={
+                  <Suspense fallback={<PageLoading />}>
+                    <VerifyPage />
                   </Suspense>
                 }
               />

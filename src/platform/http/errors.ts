@@ -4,6 +4,8 @@ export interface FieldError {
   pointer: string;
   /** message key, e.g. `problem.field.required` */
   key: string;
+  /** values of the message's placeholders, e.g. `{max: 300}` */
+  values?: Record<string, unknown>;
 }
 
 /**

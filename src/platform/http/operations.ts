@@ -8,11 +8,18 @@ export interface Readiness {
   migrated: boolean;
 }
 
+/** More for the operations endpoints: registries `/metrics` appends, and a part `/ready` reports. */
+export interface OperationsExtras {
+  registries?: client.Registry[];
+  /** Shown in `/ready`'s body under `mqtt`; it never makes `/ready` fail (HTTP works without MQTT). */
+  mqttStatus?: () => unknown;
+}
+
 /**
  * `/health` (the process lives), `/ready` (migrated and the database answers within a second) and
  * `/metrics` (Prometheus: requests, latencies, database pool, event-loop lag and the process).
  */
-export function registerOperations(app: App, db: Database, readiness: Readiness) {
+export function registerOperations(app: App, db: Database, readiness: Readiness, extras: OperationsExtras = {}) {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 20 });
   const requests = new client.Histogram({
@@ -49,7 +56,7 @@ export function registerOperations(app: App, db: Database, readiness: Readiness)
         sql`SELECT 1`.execute(db.kysely),
         new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 1000).unref()),
       ]);
-      return { status: 'ready', database: db.kind };
+      return { status: 'ready', database: db.kind, ...(extras.mqttStatus ? { mqtt: extras.mqttStatus() } : {}) };
     } catch {
       return reply.code(503).send({ status: 'database_unavailable' });
     }
@@ -57,6 +64,7 @@ export function registerOperations(app: App, db: Database, readiness: Readiness)
 
   app.get('/metrics', { schema: { tags, summary: 'Prometheus metrics', hide: false } }, async (_request, reply) => {
     reply.type(registry.contentType);
-    return registry.metrics();
+    const parts = await Promise.all([registry, ...(extras.registries ?? [])].map((r) => r.metrics()));
+    return parts.join('\n');
   });
 }

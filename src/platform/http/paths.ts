@@ -11,7 +11,8 @@ declare module 'fastify' {
  * The top-level paths the server answers itself: its own API, the open standards, the API
  * description and operations. Every other path belongs to the front end (web/dist), whose router
  * shows its own pages, including its localized "not found". A module that serves a new top-level
- * path adds it here.
+ * path adds it here. (`/verify/{code}`, where an issued document's QR code leads, is a page of the
+ * front end: its data comes from /api/v1/eservices/verify/{code}.)
  */
 export const SERVER_PREFIXES = [
   'api',
@@ -20,7 +21,6 @@ export const SERVER_PREFIXES = [
   'tiles',
   'ngsi-ld',
   'gtfs',
-  'verify',
   'docs',
   'openapi.json',
   'health',

@@ -91,7 +91,7 @@ export function problemFor(error: AppError, i18n: Translator, requestId: string,
     requestId,
   };
   if (error.fields.length > 0) {
-    problem.errors = error.fields.map((f) => ({ pointer: f.pointer, detail: i18n.t(f.key) }));
+    problem.errors = error.fields.map((f) => ({ pointer: f.pointer, detail: i18n.t(f.key, f.values) }));
   }
   // A specific explanation wins; otherwise the fields at fault are listed.
   if (error.detailKey) {

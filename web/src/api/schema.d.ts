@@ -8682,6 +8682,7231 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/eservices/procedures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The published procedures (fiches); q searches names and summaries, Arabic letter variants and diacritics ignored */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    q?: string;
+                    category?: "urbanism" | "economic" | "public_domain" | "certification" | "civil_status" | "other";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                code: string;
+                                /** @enum {string} */
+                                status: "draft" | "published" | "archived";
+                                /** @enum {string} */
+                                category: "urbanism" | "economic" | "public_domain" | "certification" | "civil_status" | "other";
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                summary: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                deadline: {
+                                    days: number;
+                                    /** @enum {string} */
+                                    kind: "calendar" | "working";
+                                    investment: boolean;
+                                };
+                                /**
+                                 * @description What the silence of the administration past the deadline means
+                                 * @enum {string}
+                                 */
+                                silence: "approval" | "refusal";
+                                fee: {
+                                    amountMad: number;
+                                    legalReference: string;
+                                    note?: {
+                                        ar?: string;
+                                        fr?: string;
+                                        zgh?: string;
+                                        en?: string;
+                                    };
+                                } | null;
+                                processingDepartment: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: {
+                                        ar?: string;
+                                        fr?: string;
+                                        zgh?: string;
+                                        en?: string;
+                                    };
+                                };
+                            }[];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/eservices/procedures/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A published procedure: documents, fees, deadline, effect of silence, appeals, the request form */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            code: string;
+                            /** @enum {string} */
+                            status: "draft" | "published" | "archived";
+                            /** @enum {string} */
+                            category: "urbanism" | "economic" | "public_domain" | "certification" | "civil_status" | "other";
+                            name: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                            summary: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                            deadline: {
+                                days: number;
+                                /** @enum {string} */
+                                kind: "calendar" | "working";
+                                investment: boolean;
+                            };
+                            /**
+                             * @description What the silence of the administration past the deadline means
+                             * @enum {string}
+                             */
+                            silence: "approval" | "refusal";
+                            fee: {
+                                amountMad: number;
+                                legalReference: string;
+                                note?: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            } | null;
+                            processingDepartment: {
+                                /** Format: uuid */
+                                id: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            };
+                        } & {
+                            legalReferences: {
+                                reference: string;
+                                title: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            }[];
+                            receivingDepartment: {
+                                /** Format: uuid */
+                                id: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            };
+                            citizenDocuments: {
+                                key: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                required: boolean;
+                                swornStatementAllowed: boolean;
+                                note?: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            }[];
+                            fetchedDocuments: {
+                                key: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                from: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            }[];
+                            appeals: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                            extensionReasons: ("technical_study" | "public_inquiry")[];
+                            fields: {
+                                key: string;
+                                /** @enum {string} */
+                                type: "text" | "textarea" | "number" | "date" | "choice" | "cin" | "address" | "file";
+                                label: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                help?: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                required: boolean;
+                                maxLength?: number;
+                                min?: number | string;
+                                max?: number | string;
+                                options?: {
+                                    key: string;
+                                    label: {
+                                        ar?: string;
+                                        fr?: string;
+                                        zgh?: string;
+                                        en?: string;
+                                    };
+                                }[];
+                            }[];
+                            issuedDocument: {
+                                title: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            } | null;
+                            uncertain: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            } | null;
+                            isDemo: boolean;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/eservices/catalog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every procedure, whatever its status */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                code: string;
+                                /** @enum {string} */
+                                status: "draft" | "published" | "archived";
+                                /** @enum {string} */
+                                category: "urbanism" | "economic" | "public_domain" | "certification" | "civil_status" | "other";
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                summary: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                deadline: {
+                                    days: number;
+                                    /** @enum {string} */
+                                    kind: "calendar" | "working";
+                                    investment: boolean;
+                                };
+                                /**
+                                 * @description What the silence of the administration past the deadline means
+                                 * @enum {string}
+                                 */
+                                silence: "approval" | "refusal";
+                                fee: {
+                                    amountMad: number;
+                                    legalReference: string;
+                                    note?: {
+                                        ar?: string;
+                                        fr?: string;
+                                        zgh?: string;
+                                        en?: string;
+                                    };
+                                } | null;
+                                processingDepartment: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: {
+                                        ar?: string;
+                                        fr?: string;
+                                        zgh?: string;
+                                        en?: string;
+                                    };
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a procedure; what Law 55.19 art 7 forbids (legalized signatures, certified copies, several copies, documents about others) and a deadline beyond art 10 are refused (422) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        code: string;
+                        /** @enum {string} */
+                        status: "draft" | "published" | "archived";
+                        /** @enum {string} */
+                        category: "urbanism" | "economic" | "public_domain" | "certification" | "civil_status" | "other";
+                        name: {
+                            ar?: string;
+                            fr?: string;
+                            zgh?: string;
+                            en?: string;
+                        };
+                        summary: {
+                            ar?: string;
+                            fr?: string;
+                            zgh?: string;
+                            en?: string;
+                        };
+                        legalReferences: {
+                            reference: string;
+                            title: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                        }[];
+                        /** @description A department's code */
+                        receivingDepartment: string;
+                        /** @description A department's code */
+                        processingDepartment: string;
+                        citizenDocuments: {
+                            key: string;
+                            name: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                            required: boolean;
+                            /** @description Art 8: a sworn statement may replace this document */
+                            swornStatementAllowed: boolean;
+                            note?: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                            legalizedSignature?: boolean;
+                            certifiedCopy?: boolean;
+                            copies?: number;
+                            concernsApplicant?: boolean;
+                        }[];
+                        fetchedDocuments: {
+                            key: string;
+                            name: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                            from: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                        }[];
+                        fee: {
+                            amountMad: number;
+                            legalReference: string;
+                            note?: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                        } | null;
+                        deadline: {
+                            days: number;
+                            /** @enum {string} */
+                            kind: "calendar" | "working";
+                            /** @description An investment decision: 30 days at most (art 10) */
+                            investment: boolean;
+                        };
+                        /**
+                         * @description What the silence of the administration past the deadline means
+                         * @enum {string}
+                         */
+                        silence: "approval" | "refusal";
+                        appeals: {
+                            ar?: string;
+                            fr?: string;
+                            zgh?: string;
+                            en?: string;
+                        };
+                        extensionReasons: ("technical_study" | "public_inquiry")[];
+                        fields: {
+                            key: string;
+                            /** @enum {string} */
+                            type: "text" | "textarea" | "number" | "date" | "choice" | "cin" | "address" | "file";
+                            label: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                            help?: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                            required: boolean;
+                            maxLength?: number;
+                            min?: number | string;
+                            max?: number | string;
+                            options?: {
+                                key: string;
+                                label: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            }[];
+                        }[];
+                        issuedDocument: {
+                            title: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                        } | null;
+                        uncertain: {
+                            ar?: string;
+                            fr?: string;
+                            zgh?: string;
+                            en?: string;
+                        } | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            code: string;
+                            /** @enum {string} */
+                            status: "draft" | "published" | "archived";
+                            /** @enum {string} */
+                            category: "urbanism" | "economic" | "public_domain" | "certification" | "civil_status" | "other";
+                            name: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                            summary: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                            deadline: {
+                                days: number;
+                                /** @enum {string} */
+                                kind: "calendar" | "working";
+                                investment: boolean;
+                            };
+                            /**
+                             * @description What the silence of the administration past the deadline means
+                             * @enum {string}
+                             */
+                            silence: "approval" | "refusal";
+                            fee: {
+                                amountMad: number;
+                                legalReference: string;
+                                note?: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            } | null;
+                            processingDepartment: {
+                                /** Format: uuid */
+                                id: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            };
+                        } & {
+                            legalReferences: {
+                                reference: string;
+                                title: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            }[];
+                            receivingDepartment: {
+                                /** Format: uuid */
+                                id: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            };
+                            citizenDocuments: {
+                                key: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                required: boolean;
+                                swornStatementAllowed: boolean;
+                                note?: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            }[];
+                            fetchedDocuments: {
+                                key: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                from: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            }[];
+                            appeals: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                            extensionReasons: ("technical_study" | "public_inquiry")[];
+                            fields: {
+                                key: string;
+                                /** @enum {string} */
+                                type: "text" | "textarea" | "number" | "date" | "choice" | "cin" | "address" | "file";
+                                label: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                help?: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                required: boolean;
+                                maxLength?: number;
+                                min?: number | string;
+                                max?: number | string;
+                                options?: {
+                                    key: string;
+                                    label: {
+                                        ar?: string;
+                                        fr?: string;
+                                        zgh?: string;
+                                        en?: string;
+                                    };
+                                }[];
+                            }[];
+                            issuedDocument: {
+                                title: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            } | null;
+                            uncertain: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            } | null;
+                            isDemo: boolean;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/eservices/catalog/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A procedure, whatever its status */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            code: string;
+                            /** @enum {string} */
+                            status: "draft" | "published" | "archived";
+                            /** @enum {string} */
+                            category: "urbanism" | "economic" | "public_domain" | "certification" | "civil_status" | "other";
+                            name: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                            summary: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                            deadline: {
+                                days: number;
+                                /** @enum {string} */
+                                kind: "calendar" | "working";
+                                investment: boolean;
+                            };
+                            /**
+                             * @description What the silence of the administration past the deadline means
+                             * @enum {string}
+                             */
+                            silence: "approval" | "refusal";
+                            fee: {
+                                amountMad: number;
+                                legalReference: string;
+                                note?: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            } | null;
+                            processingDepartment: {
+                                /** Format: uuid */
+                                id: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            };
+                        } & {
+                            legalReferences: {
+                                reference: string;
+                                title: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            }[];
+                            receivingDepartment: {
+                                /** Format: uuid */
+                                id: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            };
+                            citizenDocuments: {
+                                key: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                required: boolean;
+                                swornStatementAllowed: boolean;
+                                note?: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            }[];
+                            fetchedDocuments: {
+                                key: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                from: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            }[];
+                            appeals: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                            extensionReasons: ("technical_study" | "public_inquiry")[];
+                            fields: {
+                                key: string;
+                                /** @enum {string} */
+                                type: "text" | "textarea" | "number" | "date" | "choice" | "cin" | "address" | "file";
+                                label: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                help?: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                required: boolean;
+                                maxLength?: number;
+                                min?: number | string;
+                                max?: number | string;
+                                options?: {
+                                    key: string;
+                                    label: {
+                                        ar?: string;
+                                        fr?: string;
+                                        zgh?: string;
+                                        en?: string;
+                                    };
+                                }[];
+                            }[];
+                            issuedDocument: {
+                                title: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            } | null;
+                            uncertain: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            } | null;
+                            isDemo: boolean;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        /** Replace a procedure; its status publishes or archives it */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        code: string;
+                        /** @enum {string} */
+                        status: "draft" | "published" | "archived";
+                        /** @enum {string} */
+                        category: "urbanism" | "economic" | "public_domain" | "certification" | "civil_status" | "other";
+                        name: {
+                            ar?: string;
+                            fr?: string;
+                            zgh?: string;
+                            en?: string;
+                        };
+                        summary: {
+                            ar?: string;
+                            fr?: string;
+                            zgh?: string;
+                            en?: string;
+                        };
+                        legalReferences: {
+                            reference: string;
+                            title: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                        }[];
+                        /** @description A department's code */
+                        receivingDepartment: string;
+                        /** @description A department's code */
+                        processingDepartment: string;
+                        citizenDocuments: {
+                            key: string;
+                            name: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                            required: boolean;
+                            /** @description Art 8: a sworn statement may replace this document */
+                            swornStatementAllowed: boolean;
+                            note?: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                            legalizedSignature?: boolean;
+                            certifiedCopy?: boolean;
+                            copies?: number;
+                            concernsApplicant?: boolean;
+                        }[];
+                        fetchedDocuments: {
+                            key: string;
+                            name: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                            from: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                        }[];
+                        fee: {
+                            amountMad: number;
+                            legalReference: string;
+                            note?: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                        } | null;
+                        deadline: {
+                            days: number;
+                            /** @enum {string} */
+                            kind: "calendar" | "working";
+                            /** @description An investment decision: 30 days at most (art 10) */
+                            investment: boolean;
+                        };
+                        /**
+                         * @description What the silence of the administration past the deadline means
+                         * @enum {string}
+                         */
+                        silence: "approval" | "refusal";
+                        appeals: {
+                            ar?: string;
+                            fr?: string;
+                            zgh?: string;
+                            en?: string;
+                        };
+                        extensionReasons: ("technical_study" | "public_inquiry")[];
+                        fields: {
+                            key: string;
+                            /** @enum {string} */
+                            type: "text" | "textarea" | "number" | "date" | "choice" | "cin" | "address" | "file";
+                            label: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                            help?: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                            required: boolean;
+                            maxLength?: number;
+                            min?: number | string;
+                            max?: number | string;
+                            options?: {
+                                key: string;
+                                label: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            }[];
+                        }[];
+                        issuedDocument: {
+                            title: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                        } | null;
+                        uncertain: {
+                            ar?: string;
+                            fr?: string;
+                            zgh?: string;
+                            en?: string;
+                        } | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            code: string;
+                            /** @enum {string} */
+                            status: "draft" | "published" | "archived";
+                            /** @enum {string} */
+                            category: "urbanism" | "economic" | "public_domain" | "certification" | "civil_status" | "other";
+                            name: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                            summary: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                            deadline: {
+                                days: number;
+                                /** @enum {string} */
+                                kind: "calendar" | "working";
+                                investment: boolean;
+                            };
+                            /**
+                             * @description What the silence of the administration past the deadline means
+                             * @enum {string}
+                             */
+                            silence: "approval" | "refusal";
+                            fee: {
+                                amountMad: number;
+                                legalReference: string;
+                                note?: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            } | null;
+                            processingDepartment: {
+                                /** Format: uuid */
+                                id: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            };
+                        } & {
+                            legalReferences: {
+                                reference: string;
+                                title: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            }[];
+                            receivingDepartment: {
+                                /** Format: uuid */
+                                id: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            };
+                            citizenDocuments: {
+                                key: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                required: boolean;
+                                swornStatementAllowed: boolean;
+                                note?: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            }[];
+                            fetchedDocuments: {
+                                key: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                from: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            }[];
+                            appeals: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                            extensionReasons: ("technical_study" | "public_inquiry")[];
+                            fields: {
+                                key: string;
+                                /** @enum {string} */
+                                type: "text" | "textarea" | "number" | "date" | "choice" | "cin" | "address" | "file";
+                                label: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                help?: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                required: boolean;
+                                maxLength?: number;
+                                min?: number | string;
+                                max?: number | string;
+                                options?: {
+                                    key: string;
+                                    label: {
+                                        ar?: string;
+                                        fr?: string;
+                                        zgh?: string;
+                                        en?: string;
+                                    };
+                                }[];
+                            }[];
+                            issuedDocument: {
+                                title: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            } | null;
+                            uncertain: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            } | null;
+                            isDemo: boolean;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/eservices/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a request (a draft) for a published procedure; the answer holds its number and tracking secret, shown once
+         * @description Send an Idempotency-Key header (any unique string) so a retried creation makes one request. Answers are checked as the portal checks them (procedure.ts), all of them at deposit.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        procedureCode: string;
+                        /** @enum {string} */
+                        language: "ar" | "fr" | "zgh" | "en";
+                        applicant: {
+                            name: string;
+                            /** Format: email */
+                            email?: string | null;
+                            phone?: string | null;
+                        };
+                        answers?: {
+                            [key: string]: string | number | {
+                                lat: number;
+                                lon: number;
+                                text?: string;
+                            };
+                        };
+                        /** @description {fetchedDocumentKey: true}: the applicant's consent that the commune obtains it (arts 23–24) */
+                        consents?: {
+                            [key: string]: boolean;
+                        };
+                        /** @description Keys of the documents the applicant replaces by a sworn statement (art 8) */
+                        swornStatements?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            number: string;
+                            /** @description The tracking secret, shown once: send it back in X-Tracking-Token */
+                            token: string;
+                            request: {
+                                /** Format: uuid */
+                                id: string;
+                                number: string;
+                                /** @enum {string} */
+                                status: "draft" | "incomplete" | "returned" | "submitted" | "under_review" | "needs_completion" | "approved" | "rejected" | "deemed_approved" | "issued" | "closed" | "appealed" | "appeal_escalated";
+                                /** @enum {string} */
+                                channel: "online" | "counter";
+                                /** @enum {string} */
+                                language: "ar" | "fr" | "zgh" | "en";
+                                procedure: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    code: string;
+                                    name: {
+                                        ar?: string;
+                                        fr?: string;
+                                        zgh?: string;
+                                        en?: string;
+                                    };
+                                    /**
+                                     * @description What the silence of the administration past the deadline means
+                                     * @enum {string}
+                                     */
+                                    silence: "approval" | "refusal";
+                                    deadline: {
+                                        days: number;
+                                        /** @enum {string} */
+                                        kind: "calendar" | "working";
+                                        investment: boolean;
+                                    };
+                                };
+                                applicant: {
+                                    name: string;
+                                    email: string | null;
+                                    phone: string | null;
+                                };
+                                answers: {
+                                    [key: string]: string | number | {
+                                        lat: number;
+                                        lon: number;
+                                        text?: string;
+                                    };
+                                };
+                                consents: {
+                                    [key: string]: boolean;
+                                };
+                                swornStatements: string[];
+                                attachments: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    documentKey: string;
+                                    filename: string;
+                                    /** @enum {string} */
+                                    contentType: "application/pdf" | "image/jpeg" | "image/png";
+                                    size: number;
+                                    sha256: string;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                }[];
+                                missingDocuments: {
+                                    key: string;
+                                    name: {
+                                        ar?: string;
+                                        fr?: string;
+                                        zgh?: string;
+                                        en?: string;
+                                    };
+                                }[];
+                                completionMessage: string | null;
+                                clocks: {
+                                    /** Format: date-time */
+                                    depositedAt: string | null;
+                                    /** Format: date-time */
+                                    completeAt: string | null;
+                                    /** Format: date-time */
+                                    completionDueAt: string | null;
+                                    /** Format: date-time */
+                                    deadlineAt: string | null;
+                                    /** Format: date-time */
+                                    pausedAt: string | null;
+                                    remainingDays: number | null;
+                                    /** Format: date-time */
+                                    completionRequestUntil: string | null;
+                                    completionRequested: boolean;
+                                    /** Format: date-time */
+                                    extendedTo: string | null;
+                                    /** @enum {string|null} */
+                                    extensionReason: "technical_study" | "public_inquiry" | null;
+                                    /** Format: date-time */
+                                    deliveryDueAt: string | null;
+                                    /** Format: date-time */
+                                    certificateRequestedAt: string | null;
+                                    /** Format: date-time */
+                                    certificateDueAt: string | null;
+                                    /** Format: date-time */
+                                    appealUntil: string | null;
+                                    /** Format: date-time */
+                                    appealAnswerDueAt: string | null;
+                                    /** Format: date-time */
+                                    escalationDueAt: string | null;
+                                };
+                                decision: {
+                                    /** @enum {string} */
+                                    outcome: "approved" | "rejected" | "deemed_approved";
+                                    reasons: string | null;
+                                    /** Format: date-time */
+                                    at: string;
+                                } | null;
+                                appeal: {
+                                    /** Format: date-time */
+                                    filedAt: string;
+                                    reason: string;
+                                    /** @enum {string} */
+                                    status: "filed" | "escalated" | "answered";
+                                    answer: string | null;
+                                    /** @enum {string|null} */
+                                    outcome: "upheld" | "dismissed" | null;
+                                    /** Format: date-time */
+                                    answeredAt: string | null;
+                                } | null;
+                                documents: {
+                                    code: string;
+                                    title: {
+                                        ar?: string;
+                                        fr?: string;
+                                        zgh?: string;
+                                        en?: string;
+                                    };
+                                    /** Format: date-time */
+                                    issuedAt: string;
+                                    /** Format: date-time */
+                                    revokedAt: string | null;
+                                }[];
+                                history: {
+                                    /** Format: date-time */
+                                    at: string;
+                                    /** @enum {string} */
+                                    status: "draft" | "incomplete" | "returned" | "submitted" | "under_review" | "needs_completion" | "approved" | "rejected" | "deemed_approved" | "issued" | "closed" | "appealed" | "appeal_escalated";
+                                    action: string;
+                                    note: string | null;
+                                    /** @description Staff view only: who did it */
+                                    actor?: string | null;
+                                }[];
+                                department: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: {
+                                        ar?: string;
+                                        fr?: string;
+                                        zgh?: string;
+                                        en?: string;
+                                    };
+                                };
+                                assignee: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                /** @description The actions the caller may take now */
+                                availableActions: string[];
+                                overdue: boolean;
+                                isDemo: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            number: string;
+                            /** @description The tracking secret, shown once: send it back in X-Tracking-Token */
+                            token: string;
+                            request: {
+                                /** Format: uuid */
+                                id: string;
+                                number: string;
+                                /** @enum {string} */
+                                status: "draft" | "incomplete" | "returned" | "submitted" | "under_review" | "needs_completion" | "approved" | "rejected" | "deemed_approved" | "issued" | "closed" | "appealed" | "appeal_escalated";
+                                /** @enum {string} */
+                                channel: "online" | "counter";
+                                /** @enum {string} */
+                                language: "ar" | "fr" | "zgh" | "en";
+                                procedure: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    code: string;
+                                    name: {
+                                        ar?: string;
+                                        fr?: string;
+                                        zgh?: string;
+                                        en?: string;
+                                    };
+                                    /**
+                                     * @description What the silence of the administration past the deadline means
+                                     * @enum {string}
+                                     */
+                                    silence: "approval" | "refusal";
+                                    deadline: {
+                                        days: number;
+                                        /** @enum {string} */
+                                        kind: "calendar" | "working";
+                                        investment: boolean;
+                                    };
+                                };
+                                applicant: {
+                                    name: string;
+                                    email: string | null;
+                                    phone: string | null;
+                                };
+                                answers: {
+                                    [key: string]: string | number | {
+                                        lat: number;
+                                        lon: number;
+                                        text?: string;
+                                    };
+                                };
+                                consents: {
+                                    [key: string]: boolean;
+                                };
+                                swornStatements: string[];
+                                attachments: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    documentKey: string;
+                                    filename: string;
+                                    /** @enum {string} */
+                                    contentType: "application/pdf" | "image/jpeg" | "image/png";
+                                    size: number;
+                                    sha256: string;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                }[];
+                                missingDocuments: {
+                                    key: string;
+                                    name: {
+                                        ar?: string;
+                                        fr?: string;
+                                        zgh?: string;
+                                        en?: string;
+                                    };
+                                }[];
+                                completionMessage: string | null;
+                                clocks: {
+                                    /** Format: date-time */
+                                    depositedAt: string | null;
+                                    /** Format: date-time */
+                                    completeAt: string | null;
+                                    /** Format: date-time */
+                                    completionDueAt: string | null;
+                                    /** Format: date-time */
+                                    deadlineAt: string | null;
+                                    /** Format: date-time */
+                                    pausedAt: string | null;
+                                    remainingDays: number | null;
+                                    /** Format: date-time */
+                                    completionRequestUntil: string | null;
+                                    completionRequested: boolean;
+                                    /** Format: date-time */
+                                    extendedTo: string | null;
+                                    /** @enum {string|null} */
+                                    extensionReason: "technical_study" | "public_inquiry" | null;
+                                    /** Format: date-time */
+                                    deliveryDueAt: string | null;
+                                    /** Format: date-time */
+                                    certificateRequestedAt: string | null;
+                                    /** Format: date-time */
+                                    certificateDueAt: string | null;
+                                    /** Format: date-time */
+                                    appealUntil: string | null;
+                                    /** Format: date-time */
+                                    appealAnswerDueAt: string | null;
+                                    /** Format: date-time */
+                                    escalationDueAt: string | null;
+                                };
+                                decision: {
+                                    /** @enum {string} */
+                                    outcome: "approved" | "rejected" | "deemed_approved";
+                                    reasons: string | null;
+                                    /** Format: date-time */
+                                    at: string;
+                                } | null;
+                                appeal: {
+                                    /** Format: date-time */
+                                    filedAt: string;
+                                    reason: string;
+                                    /** @enum {string} */
+                                    status: "filed" | "escalated" | "answered";
+                                    answer: string | null;
+                                    /** @enum {string|null} */
+                                    outcome: "upheld" | "dismissed" | null;
+                                    /** Format: date-time */
+                                    answeredAt: string | null;
+                                } | null;
+                                documents: {
+                                    code: string;
+                                    title: {
+                                        ar?: string;
+                                        fr?: string;
+                                        zgh?: string;
+                                        en?: string;
+                                    };
+                                    /** Format: date-time */
+                                    issuedAt: string;
+                                    /** Format: date-time */
+                                    revokedAt: string | null;
+                                }[];
+                                history: {
+                                    /** Format: date-time */
+                                    at: string;
+                                    /** @enum {string} */
+                                    status: "draft" | "incomplete" | "returned" | "submitted" | "under_review" | "needs_completion" | "approved" | "rejected" | "deemed_approved" | "issued" | "closed" | "appealed" | "appeal_escalated";
+                                    action: string;
+                                    note: string | null;
+                                    /** @description Staff view only: who did it */
+                                    actor?: string | null;
+                                }[];
+                                department: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: {
+                                        ar?: string;
+                                        fr?: string;
+                                        zgh?: string;
+                                        en?: string;
+                                    };
+                                };
+                                assignee: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                /** @description The actions the caller may take now */
+                                availableActions: string[];
+                                overdue: boolean;
+                                isDemo: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/eservices/requests/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A request with its steps, clocks, missing documents, decision, appeal and documents */
+        get: {
+            parameters: {
+                query?: never;
+                header: {
+                    "x-tracking-token": string;
+                };
+                path: {
+                    /** @description The tracking number, e.g. ES-2026-000123 */
+                    number: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            number: string;
+                            /** @enum {string} */
+                            status: "draft" | "incomplete" | "returned" | "submitted" | "under_review" | "needs_completion" | "approved" | "rejected" | "deemed_approved" | "issued" | "closed" | "appealed" | "appeal_escalated";
+                            /** @enum {string} */
+                            channel: "online" | "counter";
+                            /** @enum {string} */
+                            language: "ar" | "fr" | "zgh" | "en";
+                            procedure: {
+                                /** Format: uuid */
+                                id: string;
+                                code: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                /**
+                                 * @description What the silence of the administration past the deadline means
+                                 * @enum {string}
+                                 */
+                                silence: "approval" | "refusal";
+                                deadline: {
+                                    days: number;
+                                    /** @enum {string} */
+                                    kind: "calendar" | "working";
+                                    investment: boolean;
+                                };
+                            };
+                            applicant: {
+                                name: string;
+                                email: string | null;
+                                phone: string | null;
+                            };
+                            answers: {
+                                [key: string]: string | number | {
+                                    lat: number;
+                                    lon: number;
+                                    text?: string;
+                                };
+                            };
+                            consents: {
+                                [key: string]: boolean;
+                            };
+                            swornStatements: string[];
+                            attachments: {
+                                /** Format: uuid */
+                                id: string;
+                                documentKey: string;
+                                filename: string;
+                                /** @enum {string} */
+                                contentType: "application/pdf" | "image/jpeg" | "image/png";
+                                size: number;
+                                sha256: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                            missingDocuments: {
+                                key: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            }[];
+                            completionMessage: string | null;
+                            clocks: {
+                                /** Format: date-time */
+                                depositedAt: string | null;
+                                /** Format: date-time */
+                                completeAt: string | null;
+                                /** Format: date-time */
+                                completionDueAt: string | null;
+                                /** Format: date-time */
+                                deadlineAt: string | null;
+                                /** Format: date-time */
+                                pausedAt: string | null;
+                                remainingDays: number | null;
+                                /** Format: date-time */
+                                completionRequestUntil: string | null;
+                                completionRequested: boolean;
+                                /** Format: date-time */
+                                extendedTo: string | null;
+                                /** @enum {string|null} */
+                                extensionReason: "technical_study" | "public_inquiry" | null;
+                                /** Format: date-time */
+                                deliveryDueAt: string | null;
+                                /** Format: date-time */
+                                certificateRequestedAt: string | null;
+                                /** Format: date-time */
+                                certificateDueAt: string | null;
+                                /** Format: date-time */
+                                appealUntil: string | null;
+                                /** Format: date-time */
+                                appealAnswerDueAt: string | null;
+                                /** Format: date-time */
+                                escalationDueAt: string | null;
+                            };
+                            decision: {
+                                /** @enum {string} */
+                                outcome: "approved" | "rejected" | "deemed_approved";
+                                reasons: string | null;
+                                /** Format: date-time */
+                                at: string;
+                            } | null;
+                            appeal: {
+                                /** Format: date-time */
+                                filedAt: string;
+                                reason: string;
+                                /** @enum {string} */
+                                status: "filed" | "escalated" | "answered";
+                                answer: string | null;
+                                /** @enum {string|null} */
+                                outcome: "upheld" | "dismissed" | null;
+                                /** Format: date-time */
+                                answeredAt: string | null;
+                            } | null;
+                            documents: {
+                                code: string;
+                                title: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                /** Format: date-time */
+                                issuedAt: string;
+                                /** Format: date-time */
+                                revokedAt: string | null;
+                            }[];
+                            history: {
+                                /** Format: date-time */
+                                at: string;
+                                /** @enum {string} */
+                                status: "draft" | "incomplete" | "returned" | "submitted" | "under_review" | "needs_completion" | "approved" | "rejected" | "deemed_approved" | "issued" | "closed" | "appealed" | "appeal_escalated";
+                                action: string;
+                                note: string | null;
+                                /** @description Staff view only: who did it */
+                                actor?: string | null;
+                            }[];
+                            department: {
+                                /** Format: uuid */
+                                id: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            };
+                            assignee: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            /** @description The actions the caller may take now */
+                            availableActions: string[];
+                            overdue: boolean;
+                            isDemo: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a draft: applicant, answers (merged; an empty string clears one), consents, sworn statements */
+        patch: {
+            parameters: {
+                query?: never;
+                header: {
+                    "x-tracking-token": string;
+                };
+                path: {
+                    /** @description The tracking number, e.g. ES-2026-000123 */
+                    number: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        applicant?: {
+                            name: string;
+                            /** Format: email */
+                            email?: string | null;
+                            phone?: string | null;
+                        };
+                        answers?: {
+                            [key: string]: string | number | {
+                                lat: number;
+                                lon: number;
+                                text?: string;
+                            };
+                        };
+                        /** @description {fetchedDocumentKey: true}: the applicant's consent that the commune obtains it (arts 23–24) */
+                        consents?: {
+                            [key: string]: boolean;
+                        };
+                        /** @description Keys of the documents the applicant replaces by a sworn statement (art 8) */
+                        swornStatements?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            number: string;
+                            /** @enum {string} */
+                            status: "draft" | "incomplete" | "returned" | "submitted" | "under_review" | "needs_completion" | "approved" | "rejected" | "deemed_approved" | "issued" | "closed" | "appealed" | "appeal_escalated";
+                            /** @enum {string} */
+                            channel: "online" | "counter";
+                            /** @enum {string} */
+                            language: "ar" | "fr" | "zgh" | "en";
+                            procedure: {
+                                /** Format: uuid */
+                                id: string;
+                                code: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                /**
+                                 * @description What the silence of the administration past the deadline means
+                                 * @enum {string}
+                                 */
+                                silence: "approval" | "refusal";
+                                deadline: {
+                                    days: number;
+                                    /** @enum {string} */
+                                    kind: "calendar" | "working";
+                                    investment: boolean;
+                                };
+                            };
+                            applicant: {
+                                name: string;
+                                email: string | null;
+                                phone: string | null;
+                            };
+                            answers: {
+                                [key: string]: string | number | {
+                                    lat: number;
+                                    lon: number;
+                                    text?: string;
+                                };
+                            };
+                            consents: {
+                                [key: string]: boolean;
+                            };
+                            swornStatements: string[];
+                            attachments: {
+                                /** Format: uuid */
+                                id: string;
+                                documentKey: string;
+                                filename: string;
+                                /** @enum {string} */
+                                contentType: "application/pdf" | "image/jpeg" | "image/png";
+                                size: number;
+                                sha256: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                            missingDocuments: {
+                                key: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            }[];
+                            completionMessage: string | null;
+                            clocks: {
+                                /** Format: date-time */
+                                depositedAt: string | null;
+                                /** Format: date-time */
+                                completeAt: string | null;
+                                /** Format: date-time */
+                                completionDueAt: string | null;
+                                /** Format: date-time */
+                                deadlineAt: string | null;
+                                /** Format: date-time */
+                                pausedAt: string | null;
+                                remainingDays: number | null;
+                                /** Format: date-time */
+                                completionRequestUntil: string | null;
+                                completionRequested: boolean;
+                                /** Format: date-time */
+                                extendedTo: string | null;
+                                /** @enum {string|null} */
+                                extensionReason: "technical_study" | "public_inquiry" | null;
+                                /** Format: date-time */
+                                deliveryDueAt: string | null;
+                                /** Format: date-time */
+                                certificateRequestedAt: string | null;
+                                /** Format: date-time */
+                                certificateDueAt: string | null;
+                                /** Format: date-time */
+                                appealUntil: string | null;
+                                /** Format: date-time */
+                                appealAnswerDueAt: string | null;
+                                /** Format: date-time */
+                                escalationDueAt: string | null;
+                            };
+                            decision: {
+                                /** @enum {string} */
+                                outcome: "approved" | "rejected" | "deemed_approved";
+                                reasons: string | null;
+                                /** Format: date-time */
+                                at: string;
+                            } | null;
+                            appeal: {
+                                /** Format: date-time */
+                                filedAt: string;
+                                reason: string;
+                                /** @enum {string} */
+                                status: "filed" | "escalated" | "answered";
+                                answer: string | null;
+                                /** @enum {string|null} */
+                                outcome: "upheld" | "dismissed" | null;
+                                /** Format: date-time */
+                                answeredAt: string | null;
+                            } | null;
+                            documents: {
+                                code: string;
+                                title: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                /** Format: date-time */
+                                issuedAt: string;
+                                /** Format: date-time */
+                                revokedAt: string | null;
+                            }[];
+                            history: {
+                                /** Format: date-time */
+                                at: string;
+                                /** @enum {string} */
+                                status: "draft" | "incomplete" | "returned" | "submitted" | "under_review" | "needs_completion" | "approved" | "rejected" | "deemed_approved" | "issued" | "closed" | "appealed" | "appeal_escalated";
+                                action: string;
+                                note: string | null;
+                                /** @description Staff view only: who did it */
+                                actor?: string | null;
+                            }[];
+                            department: {
+                                /** Format: uuid */
+                                id: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            };
+                            assignee: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            /** @description The actions the caller may take now */
+                            availableActions: string[];
+                            overdue: boolean;
+                            isDemo: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/eservices/requests/{number}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Attach a document (multipart/form-data: documentKey, file): PDF, JPEG or PNG by content, at most 10 MB; PDFs without JavaScript or embedded files */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    "x-tracking-token": string;
+                };
+                path: {
+                    /** @description The tracking number, e.g. ES-2026-000123 */
+                    number: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            documentKey: string;
+                            filename: string;
+                            /** @enum {string} */
+                            contentType: "application/pdf" | "image/jpeg" | "image/png";
+                            size: number;
+                            sha256: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/eservices/requests/{number}/attachments/{attachmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An attachment of the request, as stored */
+        get: {
+            parameters: {
+                query?: never;
+                header: {
+                    "x-tracking-token": string;
+                };
+                path: {
+                    /** @description The tracking number, e.g. ES-2026-000123 */
+                    number: string;
+                    attachmentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Remove an attachment from a draft */
+        delete: {
+            parameters: {
+                query?: never;
+                header: {
+                    "x-tracking-token": string;
+                };
+                path: {
+                    /** @description The tracking number, e.g. ES-2026-000123 */
+                    number: string;
+                    attachmentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/eservices/requests/{number}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deposit the draft (art 10): `submitted` when the file is complete (the deadline runs), else `incomplete` with every missing document listed once and the delay to complete it */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    "x-tracking-token": string;
+                };
+                path: {
+                    /** @description The tracking number, e.g. ES-2026-000123 */
+                    number: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            number: string;
+                            /** @enum {string} */
+                            status: "draft" | "incomplete" | "returned" | "submitted" | "under_review" | "needs_completion" | "approved" | "rejected" | "deemed_approved" | "issued" | "closed" | "appealed" | "appeal_escalated";
+                            /** @enum {string} */
+                            channel: "online" | "counter";
+                            /** @enum {string} */
+                            language: "ar" | "fr" | "zgh" | "en";
+                            procedure: {
+                                /** Format: uuid */
+                                id: string;
+                                code: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                /**
+                                 * @description What the silence of the administration past the deadline means
+                                 * @enum {string}
+                                 */
+                                silence: "approval" | "refusal";
+                                deadline: {
+                                    days: number;
+                                    /** @enum {string} */
+                                    kind: "calendar" | "working";
+                                    investment: boolean;
+                                };
+                            };
+                            applicant: {
+                                name: string;
+                                email: string | null;
+                                phone: string | null;
+                            };
+                            answers: {
+                                [key: string]: string | number | {
+                                    lat: number;
+                                    lon: number;
+                                    text?: string;
+                                };
+                            };
+                            consents: {
+                                [key: string]: boolean;
+                            };
+                            swornStatements: string[];
+                            attachments: {
+                                /** Format: uuid */
+                                id: string;
+                                documentKey: string;
+                                filename: string;
+                                /** @enum {string} */
+                                contentType: "application/pdf" | "image/jpeg" | "image/png";
+                                size: number;
+                                sha256: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                            missingDocuments: {
+                                key: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            }[];
+                            completionMessage: string | null;
+                            clocks: {
+                                /** Format: date-time */
+                                depositedAt: string | null;
+                                /** Format: date-time */
+                                completeAt: string | null;
+                                /** Format: date-time */
+                                completionDueAt: string | null;
+                                /** Format: date-time */
+                                deadlineAt: string | null;
+                                /** Format: date-time */
+                                pausedAt: string | null;
+                                remainingDays: number | null;
+                                /** Format: date-time */
+                                completionRequestUntil: string | null;
+                                completionRequested: boolean;
+                                /** Format: date-time */
+                                extendedTo: string | null;
+                                /** @enum {string|null} */
+                                extensionReason: "technical_study" | "public_inquiry" | null;
+                                /** Format: date-time */
+                                deliveryDueAt: string | null;
+                                /** Format: date-time */
+                                certificateRequestedAt: string | null;
+                                /** Format: date-time */
+                                certificateDueAt: string | null;
+                                /** Format: date-time */
+                                appealUntil: string | null;
+                                /** Format: date-time */
+                                appealAnswerDueAt: string | null;
+                                /** Format: date-time */
+                                escalationDueAt: string | null;
+                            };
+                            decision: {
+                                /** @enum {string} */
+                                outcome: "approved" | "rejected" | "deemed_approved";
+                                reasons: string | null;
+                                /** Format: date-time */
+                                at: string;
+                            } | null;
+                            appeal: {
+                                /** Format: date-time */
+                                filedAt: string;
+                                reason: string;
+                                /** @enum {string} */
+                                status: "filed" | "escalated" | "answered";
+                                answer: string | null;
+                                /** @enum {string|null} */
+                                outcome: "upheld" | "dismissed" | null;
+                                /** Format: date-time */
+                                answeredAt: string | null;
+                            } | null;
+                            documents: {
+                                code: string;
+                                title: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                /** Format: date-time */
+                                issuedAt: string;
+                                /** Format: date-time */
+                                revokedAt: string | null;
+                            }[];
+                            history: {
+                                /** Format: date-time */
+                                at: string;
+                                /** @enum {string} */
+                                status: "draft" | "incomplete" | "returned" | "submitted" | "under_review" | "needs_completion" | "approved" | "rejected" | "deemed_approved" | "issued" | "closed" | "appealed" | "appeal_escalated";
+                                action: string;
+                                note: string | null;
+                                /** @description Staff view only: who did it */
+                                actor?: string | null;
+                            }[];
+                            department: {
+                                /** Format: uuid */
+                                id: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            };
+                            assignee: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            /** @description The actions the caller may take now */
+                            availableActions: string[];
+                            overdue: boolean;
+                            isDemo: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/eservices/requests/{number}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Complete the file (incomplete → submitted) or answer a completion request (needs_completion → under_review; the clock resumes) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    "x-tracking-token": string;
+                };
+                path: {
+                    /** @description The tracking number, e.g. ES-2026-000123 */
+                    number: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        message?: string;
+                        /** @description Keys of the documents the applicant replaces by a sworn statement (art 8) */
+                        swornStatements?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            number: string;
+                            /** @enum {string} */
+                            status: "draft" | "incomplete" | "returned" | "submitted" | "under_review" | "needs_completion" | "approved" | "rejected" | "deemed_approved" | "issued" | "closed" | "appealed" | "appeal_escalated";
+                            /** @enum {string} */
+                            channel: "online" | "counter";
+                            /** @enum {string} */
+                            language: "ar" | "fr" | "zgh" | "en";
+                            procedure: {
+                                /** Format: uuid */
+                                id: string;
+                                code: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                /**
+                                 * @description What the silence of the administration past the deadline means
+                                 * @enum {string}
+                                 */
+                                silence: "approval" | "refusal";
+                                deadline: {
+                                    days: number;
+                                    /** @enum {string} */
+                                    kind: "calendar" | "working";
+                                    investment: boolean;
+                                };
+                            };
+                            applicant: {
+                                name: string;
+                                email: string | null;
+                                phone: string | null;
+                            };
+                            answers: {
+                                [key: string]: string | number | {
+                                    lat: number;
+                                    lon: number;
+                                    text?: string;
+                                };
+                            };
+                            consents: {
+                                [key: string]: boolean;
+                            };
+                            swornStatements: string[];
+                            attachments: {
+                                /** Format: uuid */
+                                id: string;
+                                documentKey: string;
+                                filename: string;
+                                /** @enum {string} */
+                                contentType: "application/pdf" | "image/jpeg" | "image/png";
+                                size: number;
+                                sha256: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                            missingDocuments: {
+                                key: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            }[];
+                            completionMessage: string | null;
+                            clocks: {
+                                /** Format: date-time */
+                                depositedAt: string | null;
+                                /** Format: date-time */
+                                completeAt: string | null;
+                                /** Format: date-time */
+                                completionDueAt: string | null;
+                                /** Format: date-time */
+                                deadlineAt: string | null;
+                                /** Format: date-time */
+                                pausedAt: string | null;
+                                remainingDays: number | null;
+                                /** Format: date-time */
+                                completionRequestUntil: string | null;
+                                completionRequested: boolean;
+                                /** Format: date-time */
+                                extendedTo: string | null;
+                                /** @enum {string|null} */
+                                extensionReason: "technical_study" | "public_inquiry" | null;
+                                /** Format: date-time */
+                                deliveryDueAt: string | null;
+                                /** Format: date-time */
+                                certificateRequestedAt: string | null;
+                                /** Format: date-time */
+                                certificateDueAt: string | null;
+                                /** Format: date-time */
+                                appealUntil: string | null;
+                                /** Format: date-time */
+                                appealAnswerDueAt: string | null;
+                                /** Format: date-time */
+                                escalationDueAt: string | null;
+                            };
+                            decision: {
+                                /** @enum {string} */
+                                outcome: "approved" | "rejected" | "deemed_approved";
+                                reasons: string | null;
+                                /** Format: date-time */
+                                at: string;
+                            } | null;
+                            appeal: {
+                                /** Format: date-time */
+                                filedAt: string;
+                                reason: string;
+                                /** @enum {string} */
+                                status: "filed" | "escalated" | "answered";
+                                answer: string | null;
+                                /** @enum {string|null} */
+                                outcome: "upheld" | "dismissed" | null;
+                                /** Format: date-time */
+                                answeredAt: string | null;
+                            } | null;
+                            documents: {
+                                code: string;
+                                title: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                /** Format: date-time */
+                                issuedAt: string;
+                                /** Format: date-time */
+                                revokedAt: string | null;
+                            }[];
+                            history: {
+                                /** Format: date-time */
+                                at: string;
+                                /** @enum {string} */
+                                status: "draft" | "incomplete" | "returned" | "submitted" | "under_review" | "needs_completion" | "approved" | "rejected" | "deemed_approved" | "issued" | "closed" | "appealed" | "appeal_escalated";
+                                action: string;
+                                note: string | null;
+                                /** @description Staff view only: who did it */
+                                actor?: string | null;
+                            }[];
+                            department: {
+                                /** Format: uuid */
+                                id: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            };
+                            assignee: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            /** @description The actions the caller may take now */
+                            availableActions: string[];
+                            overdue: boolean;
+                            isDemo: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/eservices/requests/{number}/appeal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Appeal (art 21) against a refusal, a silence meaning refusal, or a silence-as-approval whose decision was not delivered */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    "x-tracking-token": string;
+                };
+                path: {
+                    /** @description The tracking number, e.g. ES-2026-000123 */
+                    number: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            number: string;
+                            /** @enum {string} */
+                            status: "draft" | "incomplete" | "returned" | "submitted" | "under_review" | "needs_completion" | "approved" | "rejected" | "deemed_approved" | "issued" | "closed" | "appealed" | "appeal_escalated";
+                            /** @enum {string} */
+                            channel: "online" | "counter";
+                            /** @enum {string} */
+                            language: "ar" | "fr" | "zgh" | "en";
+                            procedure: {
+                                /** Format: uuid */
+                                id: string;
+                                code: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                /**
+                                 * @description What the silence of the administration past the deadline means
+                                 * @enum {string}
+                                 */
+                                silence: "approval" | "refusal";
+                                deadline: {
+                                    days: number;
+                                    /** @enum {string} */
+                                    kind: "calendar" | "working";
+                                    investment: boolean;
+                                };
+                            };
+                            applicant: {
+                                name: string;
+                                email: string | null;
+                                phone: string | null;
+                            };
+                            answers: {
+                                [key: string]: string | number | {
+                                    lat: number;
+                                    lon: number;
+                                    text?: string;
+                                };
+                            };
+                            consents: {
+                                [key: string]: boolean;
+                            };
+                            swornStatements: string[];
+                            attachments: {
+                                /** Format: uuid */
+                                id: string;
+                                documentKey: string;
+                                filename: string;
+                                /** @enum {string} */
+                                contentType: "application/pdf" | "image/jpeg" | "image/png";
+                                size: number;
+                                sha256: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                            missingDocuments: {
+                                key: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            }[];
+                            completionMessage: string | null;
+                            clocks: {
+                                /** Format: date-time */
+                                depositedAt: string | null;
+                                /** Format: date-time */
+                                completeAt: string | null;
+                                /** Format: date-time */
+                                completionDueAt: string | null;
+                                /** Format: date-time */
+                                deadlineAt: string | null;
+                                /** Format: date-time */
+                                pausedAt: string | null;
+                                remainingDays: number | null;
+                                /** Format: date-time */
+                                completionRequestUntil: string | null;
+                                completionRequested: boolean;
+                                /** Format: date-time */
+                                extendedTo: string | null;
+                                /** @enum {string|null} */
+                                extensionReason: "technical_study" | "public_inquiry" | null;
+                                /** Format: date-time */
+                                deliveryDueAt: string | null;
+                                /** Format: date-time */
+                                certificateRequestedAt: string | null;
+                                /** Format: date-time */
+                                certificateDueAt: string | null;
+                                /** Format: date-time */
+                                appealUntil: string | null;
+                                /** Format: date-time */
+                                appealAnswerDueAt: string | null;
+                                /** Format: date-time */
+                                escalationDueAt: string | null;
+                            };
+                            decision: {
+                                /** @enum {string} */
+                                outcome: "approved" | "rejected" | "deemed_approved";
+                                reasons: string | null;
+                                /** Format: date-time */
+                                at: string;
+                            } | null;
+                            appeal: {
+                                /** Format: date-time */
+                                filedAt: string;
+                                reason: string;
+                                /** @enum {string} */
+                                status: "filed" | "escalated" | "answered";
+                                answer: string | null;
+                                /** @enum {string|null} */
+                                outcome: "upheld" | "dismissed" | null;
+                                /** Format: date-time */
+                                answeredAt: string | null;
+                            } | null;
+                            documents: {
+                                code: string;
+                                title: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                /** Format: date-time */
+                                issuedAt: string;
+                                /** Format: date-time */
+                                revokedAt: string | null;
+                            }[];
+                            history: {
+                                /** Format: date-time */
+                                at: string;
+                                /** @enum {string} */
+                                status: "draft" | "incomplete" | "returned" | "submitted" | "under_review" | "needs_completion" | "approved" | "rejected" | "deemed_approved" | "issued" | "closed" | "appealed" | "appeal_escalated";
+                                action: string;
+                                note: string | null;
+                                /** @description Staff view only: who did it */
+                                actor?: string | null;
+                            }[];
+                            department: {
+                                /** Format: uuid */
+                                id: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            };
+                            assignee: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            /** @description The actions the caller may take now */
+                            availableActions: string[];
+                            overdue: boolean;
+                            isDemo: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/eservices/requests/{number}/silence-certificate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the request for the governor's certificate of silence (arts 19–20), once the decision was not delivered in time */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    "x-tracking-token": string;
+                };
+                path: {
+                    /** @description The tracking number, e.g. ES-2026-000123 */
+                    number: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            number: string;
+                            /** @enum {string} */
+                            status: "draft" | "incomplete" | "returned" | "submitted" | "under_review" | "needs_completion" | "approved" | "rejected" | "deemed_approved" | "issued" | "closed" | "appealed" | "appeal_escalated";
+                            /** @enum {string} */
+                            channel: "online" | "counter";
+                            /** @enum {string} */
+                            language: "ar" | "fr" | "zgh" | "en";
+                            procedure: {
+                                /** Format: uuid */
+                                id: string;
+                                code: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                /**
+                                 * @description What the silence of the administration past the deadline means
+                                 * @enum {string}
+                                 */
+                                silence: "approval" | "refusal";
+                                deadline: {
+                                    days: number;
+                                    /** @enum {string} */
+                                    kind: "calendar" | "working";
+                                    investment: boolean;
+                                };
+                            };
+                            applicant: {
+                                name: string;
+                                email: string | null;
+                                phone: string | null;
+                            };
+                            answers: {
+                                [key: string]: string | number | {
+                                    lat: number;
+                                    lon: number;
+                                    text?: string;
+                                };
+                            };
+                            consents: {
+                                [key: string]: boolean;
+                            };
+                            swornStatements: string[];
+                            attachments: {
+                                /** Format: uuid */
+                                id: string;
+                                documentKey: string;
+                                filename: string;
+                                /** @enum {string} */
+                                contentType: "application/pdf" | "image/jpeg" | "image/png";
+                                size: number;
+                                sha256: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                            missingDocuments: {
+                                key: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            }[];
+                            completionMessage: string | null;
+                            clocks: {
+                                /** Format: date-time */
+                                depositedAt: string | null;
+                                /** Format: date-time */
+                                completeAt: string | null;
+                                /** Format: date-time */
+                                completionDueAt: string | null;
+                                /** Format: date-time */
+                                deadlineAt: string | null;
+                                /** Format: date-time */
+                                pausedAt: string | null;
+                                remainingDays: number | null;
+                                /** Format: date-time */
+                                completionRequestUntil: string | null;
+                                completionRequested: boolean;
+                                /** Format: date-time */
+                                extendedTo: string | null;
+                                /** @enum {string|null} */
+                                extensionReason: "technical_study" | "public_inquiry" | null;
+                                /** Format: date-time */
+                                deliveryDueAt: string | null;
+                                /** Format: date-time */
+                                certificateRequestedAt: string | null;
+                                /** Format: date-time */
+                                certificateDueAt: string | null;
+                                /** Format: date-time */
+                                appealUntil: string | null;
+                                /** Format: date-time */
+                                appealAnswerDueAt: string | null;
+                                /** Format: date-time */
+                                escalationDueAt: string | null;
+                            };
+                            decision: {
+                                /** @enum {string} */
+                                outcome: "approved" | "rejected" | "deemed_approved";
+                                reasons: string | null;
+                                /** Format: date-time */
+                                at: string;
+                            } | null;
+                            appeal: {
+                                /** Format: date-time */
+                                filedAt: string;
+                                reason: string;
+                                /** @enum {string} */
+                                status: "filed" | "escalated" | "answered";
+                                answer: string | null;
+                                /** @enum {string|null} */
+                                outcome: "upheld" | "dismissed" | null;
+                                /** Format: date-time */
+                                answeredAt: string | null;
+                            } | null;
+                            documents: {
+                                code: string;
+                                title: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                /** Format: date-time */
+                                issuedAt: string;
+                                /** Format: date-time */
+                                revokedAt: string | null;
+                            }[];
+                            history: {
+                                /** Format: date-time */
+                                at: string;
+                                /** @enum {string} */
+                                status: "draft" | "incomplete" | "returned" | "submitted" | "under_review" | "needs_completion" | "approved" | "rejected" | "deemed_approved" | "issued" | "closed" | "appealed" | "appeal_escalated";
+                                action: string;
+                                note: string | null;
+                                /** @description Staff view only: who did it */
+                                actor?: string | null;
+                            }[];
+                            department: {
+                                /** Format: uuid */
+                                id: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            };
+                            assignee: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            /** @description The actions the caller may take now */
+                            availableActions: string[];
+                            overdue: boolean;
+                            isDemo: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/eservices/requests/{number}/receipt.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The receipt (récépissé, art 10) of the deposited request, in Arabic or French */
+        get: {
+            parameters: {
+                query?: {
+                    lang?: "ar" | "fr";
+                };
+                header: {
+                    "x-tracking-token": string;
+                };
+                path: {
+                    /** @description The tracking number, e.g. ES-2026-000123 */
+                    number: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/eservices/requests/{number}/documents/{code}.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An issued document (signed PDF) */
+        get: {
+            parameters: {
+                query?: never;
+                header: {
+                    "x-tracking-token": string;
+                };
+                path: {
+                    /** @description The tracking number, e.g. ES-2026-000123 */
+                    number: string;
+                    /** @description 12 characters (base32) */
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/eservices/verify/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Is this document authentic? Who issued it and when, its SHA-256, revoked or not; the holder only if they chose to show it */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The verification code printed on the document */
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            /** @enum {string} */
+                            status: "valid" | "revoked";
+                            title: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                            procedure: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                            commune: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                            department: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                            /** Format: date-time */
+                            issuedAt: string;
+                            sha256: string;
+                            holder: string | null;
+                            decision: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            } | null;
+                            /** Format: date-time */
+                            revokedAt: string | null;
+                            revocationReason: string | null;
+                            keyFingerprint: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/eservices/signing-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The commune's Ed25519 public keys, to check a document offline (retired keys stay listed) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                fingerprint: string;
+                                publicKeyPem: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                retiredAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/eservices/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Requests of the caller's departments (deposited ones, and drafts filed at the counter), nearest deadline first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    /** @description One or more statuses, comma-separated */
+                    status?: string;
+                    procedure?: string;
+                    assigned?: "me" | "none" | "any";
+                    overdue?: boolean;
+                    q?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                number: string;
+                                /** @enum {string} */
+                                status: "draft" | "incomplete" | "returned" | "submitted" | "under_review" | "needs_completion" | "approved" | "rejected" | "deemed_approved" | "issued" | "closed" | "appealed" | "appeal_escalated";
+                                procedure: {
+                                    code: string;
+                                    name: {
+                                        ar?: string;
+                                        fr?: string;
+                                        zgh?: string;
+                                        en?: string;
+                                    };
+                                };
+                                applicantName: string;
+                                /** @enum {string} */
+                                channel: "online" | "counter";
+                                /** Format: date-time */
+                                deadlineAt: string | null;
+                                overdue: boolean;
+                                assignee: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/eservices/queue/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A request with its answers, attachments, clocks, full history and the actions open to the caller (the read is audited) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            number: string;
+                            /** @enum {string} */
+                            status: "draft" | "incomplete" | "returned" | "submitted" | "under_review" | "needs_completion" | "approved" | "rejected" | "deemed_approved" | "issued" | "closed" | "appealed" | "appeal_escalated";
+                            /** @enum {string} */
+                            channel: "online" | "counter";
+                            /** @enum {string} */
+                            language: "ar" | "fr" | "zgh" | "en";
+                            procedure: {
+                                /** Format: uuid */
+                                id: string;
+                                code: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                /**
+                                 * @description What the silence of the administration past the deadline means
+                                 * @enum {string}
+                                 */
+                                silence: "approval" | "refusal";
+                                deadline: {
+                                    days: number;
+                                    /** @enum {string} */
+                                    kind: "calendar" | "working";
+                                    investment: boolean;
+                                };
+                            };
+                            applicant: {
+                                name: string;
+                                email: string | null;
+                                phone: string | null;
+                            };
+                            answers: {
+                                [key: string]: string | number | {
+                                    lat: number;
+                                    lon: number;
+                                    text?: string;
+                                };
+                            };
+                            consents: {
+                                [key: string]: boolean;
+                            };
+                            swornStatements: string[];
+                            attachments: {
+                                /** Format: uuid */
+                                id: string;
+                                documentKey: string;
+                                filename: string;
+                                /** @enum {string} */
+                                contentType: "application/pdf" | "image/jpeg" | "image/png";
+                                size: number;
+                                sha256: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                            missingDocuments: {
+                                key: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            }[];
+                            completionMessage: string | null;
+                            clocks: {
+                                /** Format: date-time */
+                                depositedAt: string | null;
+                                /** Format: date-time */
+                                completeAt: string | null;
+                                /** Format: date-time */
+                                completionDueAt: string | null;
+                                /** Format: date-time */
+                                deadlineAt: string | null;
+                                /** Format: date-time */
+                                pausedAt: string | null;
+                                remainingDays: number | null;
+                                /** Format: date-time */
+                                completionRequestUntil: string | null;
+                                completionRequested: boolean;
+                                /** Format: date-time */
+                                extendedTo: string | null;
+                                /** @enum {string|null} */
+                                extensionReason: "technical_study" | "public_inquiry" | null;
+                                /** Format: date-time */
+                                deliveryDueAt: string | null;
+                                /** Format: date-time */
+                                certificateRequestedAt: string | null;
+                                /** Format: date-time */
+                                certificateDueAt: string | null;
+                                /** Format: date-time */
+                                appealUntil: string | null;
+                                /** Format: date-time */
+                                appealAnswerDueAt: string | null;
+                                /** Format: date-time */
+                                escalationDueAt: string | null;
+                            };
+                            decision: {
+                                /** @enum {string} */
+                                outcome: "approved" | "rejected" | "deemed_approved";
+                                reasons: string | null;
+                                /** Format: date-time */
+                                at: string;
+                            } | null;
+                            appeal: {
+                                /** Format: date-time */
+                                filedAt: string;
+                                reason: string;
+                                /** @enum {string} */
+                                status: "filed" | "escalated" | "answered";
+                                answer: string | null;
+                                /** @enum {string|null} */
+                                outcome: "upheld" | "dismissed" | null;
+                                /** Format: date-time */
+                                answeredAt: string | null;
+                            } | null;
+                            documents: {
+                                code: string;
+                                title: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                /** Format: date-time */
+                                issuedAt: string;
+                                /** Format: date-time */
+                                revokedAt: string | null;
+                            }[];
+                            history: {
+                                /** Format: date-time */
+                                at: string;
+                                /** @enum {string} */
+                                status: "draft" | "incomplete" | "returned" | "submitted" | "under_review" | "needs_completion" | "approved" | "rejected" | "deemed_approved" | "issued" | "closed" | "appealed" | "appeal_escalated";
+                                action: string;
+                                note: string | null;
+                                /** @description Staff view only: who did it */
+                                actor?: string | null;
+                            }[];
+                            department: {
+                                /** Format: uuid */
+                                id: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            };
+                            assignee: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            /** @description The actions the caller may take now */
+                            availableActions: string[];
+                            overdue: boolean;
+                            isDemo: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a draft filed at the counter (as PATCH /requests/{number}) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        applicant?: {
+                            name: string;
+                            /** Format: email */
+                            email?: string | null;
+                            phone?: string | null;
+                        };
+                        answers?: {
+                            [key: string]: string | number | {
+                                lat: number;
+                                lon: number;
+                                text?: string;
+                            };
+                        };
+                        /** @description {fetchedDocumentKey: true}: the applicant's consent that the commune obtains it (arts 23–24) */
+                        consents?: {
+                            [key: string]: boolean;
+                        };
+                        /** @description Keys of the documents the applicant replaces by a sworn statement (art 8) */
+                        swornStatements?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            number: string;
+                            /** @enum {string} */
+                            status: "draft" | "incomplete" | "returned" | "submitted" | "under_review" | "needs_completion" | "approved" | "rejected" | "deemed_approved" | "issued" | "closed" | "appealed" | "appeal_escalated";
+                            /** @enum {string} */
+                            channel: "online" | "counter";
+                            /** @enum {string} */
+                            language: "ar" | "fr" | "zgh" | "en";
+                            procedure: {
+                                /** Format: uuid */
+                                id: string;
+                                code: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                /**
+                                 * @description What the silence of the administration past the deadline means
+                                 * @enum {string}
+                                 */
+                                silence: "approval" | "refusal";
+                                deadline: {
+                                    days: number;
+                                    /** @enum {string} */
+                                    kind: "calendar" | "working";
+                                    investment: boolean;
+                                };
+                            };
+                            applicant: {
+                                name: string;
+                                email: string | null;
+                                phone: string | null;
+                            };
+                            answers: {
+                                [key: string]: string | number | {
+                                    lat: number;
+                                    lon: number;
+                                    text?: string;
+                                };
+                            };
+                            consents: {
+                                [key: string]: boolean;
+                            };
+                            swornStatements: string[];
+                            attachments: {
+                                /** Format: uuid */
+                                id: string;
+                                documentKey: string;
+                                filename: string;
+                                /** @enum {string} */
+                                contentType: "application/pdf" | "image/jpeg" | "image/png";
+                                size: number;
+                                sha256: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                            missingDocuments: {
+                                key: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            }[];
+                            completionMessage: string | null;
+                            clocks: {
+                                /** Format: date-time */
+                                depositedAt: string | null;
+                                /** Format: date-time */
+                                completeAt: string | null;
+                                /** Format: date-time */
+                                completionDueAt: string | null;
+                                /** Format: date-time */
+                                deadlineAt: string | null;
+                                /** Format: date-time */
+                                pausedAt: string | null;
+                                remainingDays: number | null;
+                                /** Format: date-time */
+                                completionRequestUntil: string | null;
+                                completionRequested: boolean;
+                                /** Format: date-time */
+                                extendedTo: string | null;
+                                /** @enum {string|null} */
+                                extensionReason: "technical_study" | "public_inquiry" | null;
+                                /** Format: date-time */
+                                deliveryDueAt: string | null;
+                                /** Format: date-time */
+                                certificateRequestedAt: string | null;
+                                /** Format: date-time */
+                                certificateDueAt: string | null;
+                                /** Format: date-time */
+                                appealUntil: string | null;
+                                /** Format: date-time */
+                                appealAnswerDueAt: string | null;
+                                /** Format: date-time */
+                                escalationDueAt: string | null;
+                            };
+                            decision: {
+                                /** @enum {string} */
+                                outcome: "approved" | "rejected" | "deemed_approved";
+                                reasons: string | null;
+                                /** Format: date-time */
+                                at: string;
+                            } | null;
+                            appeal: {
+                                /** Format: date-time */
+                                filedAt: string;
+                                reason: string;
+                                /** @enum {string} */
+                                status: "filed" | "escalated" | "answered";
+                                answer: string | null;
+                                /** @enum {string|null} */
+                                outcome: "upheld" | "dismissed" | null;
+                                /** Format: date-time */
+                                answeredAt: string | null;
+                            } | null;
+                            documents: {
+                                code: string;
+                                title: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                /** Format: date-time */
+                                issuedAt: string;
+                                /** Format: date-time */
+                                revokedAt: string | null;
+                            }[];
+                            history: {
+                                /** Format: date-time */
+                                at: string;
+                                /** @enum {string} */
+                                status: "draft" | "incomplete" | "returned" | "submitted" | "under_review" | "needs_completion" | "approved" | "rejected" | "deemed_approved" | "issued" | "closed" | "appealed" | "appeal_escalated";
+                                action: string;
+                                note: string | null;
+                                /** @description Staff view only: who did it */
+                                actor?: string | null;
+                            }[];
+                            department: {
+                                /** Format: uuid */
+                                id: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            };
+                            assignee: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            /** @description The actions the caller may take now */
+                            availableActions: string[];
+                            overdue: boolean;
+                            isDemo: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/eservices/queue/{id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A step of the workflow: start_review, request_completion, approve, reject, extend, issue, close, answer_appeal, return, accept_completion
+         * @description A step the state machine does not allow from where the request is answers 409 with a code saying why.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        action: "start_review";
+                    } | {
+                        /** @enum {string} */
+                        action: "request_completion";
+                        missingDocuments: string[];
+                        message: string;
+                    } | {
+                        /** @enum {string} */
+                        action: "approve";
+                        note?: string;
+                    } | {
+                        /** @enum {string} */
+                        action: "reject";
+                        reasons: string;
+                    } | {
+                        /** @enum {string} */
+                        action: "extend";
+                        /** @enum {string} */
+                        reason: "technical_study" | "public_inquiry";
+                        days: number;
+                    } | {
+                        /** @enum {string} */
+                        action: "issue";
+                        /** @description Show the holder’s name on the verification page */
+                        holderVisible: boolean;
+                    } | {
+                        /** @enum {string} */
+                        action: "close";
+                    } | {
+                        /** @enum {string} */
+                        action: "answer_appeal";
+                        /** @enum {string} */
+                        outcome: "upheld" | "dismissed";
+                        answer: string;
+                    } | {
+                        /** @enum {string} */
+                        action: "return";
+                    } | {
+                        /** @enum {string} */
+                        action: "accept_completion";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            number: string;
+                            /** @enum {string} */
+                            status: "draft" | "incomplete" | "returned" | "submitted" | "under_review" | "needs_completion" | "approved" | "rejected" | "deemed_approved" | "issued" | "closed" | "appealed" | "appeal_escalated";
+                            /** @enum {string} */
+                            channel: "online" | "counter";
+                            /** @enum {string} */
+                            language: "ar" | "fr" | "zgh" | "en";
+                            procedure: {
+                                /** Format: uuid */
+                                id: string;
+                                code: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                /**
+                                 * @description What the silence of the administration past the deadline means
+                                 * @enum {string}
+                                 */
+                                silence: "approval" | "refusal";
+                                deadline: {
+                                    days: number;
+                                    /** @enum {string} */
+                                    kind: "calendar" | "working";
+                                    investment: boolean;
+                                };
+                            };
+                            applicant: {
+                                name: string;
+                                email: string | null;
+                                phone: string | null;
+                            };
+                            answers: {
+                                [key: string]: string | number | {
+                                    lat: number;
+                                    lon: number;
+                                    text?: string;
+                                };
+                            };
+                            consents: {
+                                [key: string]: boolean;
+                            };
+                            swornStatements: string[];
+                            attachments: {
+                                /** Format: uuid */
+                                id: string;
+                                documentKey: string;
+                                filename: string;
+                                /** @enum {string} */
+                                contentType: "application/pdf" | "image/jpeg" | "image/png";
+                                size: number;
+                                sha256: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                            missingDocuments: {
+                                key: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            }[];
+                            completionMessage: string | null;
+                            clocks: {
+                                /** Format: date-time */
+                                depositedAt: string | null;
+                                /** Format: date-time */
+                                completeAt: string | null;
+                                /** Format: date-time */
+                                completionDueAt: string | null;
+                                /** Format: date-time */
+                                deadlineAt: string | null;
+                                /** Format: date-time */
+                                pausedAt: string | null;
+                                remainingDays: number | null;
+                                /** Format: date-time */
+                                completionRequestUntil: string | null;
+                                completionRequested: boolean;
+                                /** Format: date-time */
+                                extendedTo: string | null;
+                                /** @enum {string|null} */
+                                extensionReason: "technical_study" | "public_inquiry" | null;
+                                /** Format: date-time */
+                                deliveryDueAt: string | null;
+                                /** Format: date-time */
+                                certificateRequestedAt: string | null;
+                                /** Format: date-time */
+                                certificateDueAt: string | null;
+                                /** Format: date-time */
+                                appealUntil: string | null;
+                                /** Format: date-time */
+                                appealAnswerDueAt: string | null;
+                                /** Format: date-time */
+                                escalationDueAt: string | null;
+                            };
+                            decision: {
+                                /** @enum {string} */
+                                outcome: "approved" | "rejected" | "deemed_approved";
+                                reasons: string | null;
+                                /** Format: date-time */
+                                at: string;
+                            } | null;
+                            appeal: {
+                                /** Format: date-time */
+                                filedAt: string;
+                                reason: string;
+                                /** @enum {string} */
+                                status: "filed" | "escalated" | "answered";
+                                answer: string | null;
+                                /** @enum {string|null} */
+                                outcome: "upheld" | "dismissed" | null;
+                                /** Format: date-time */
+                                answeredAt: string | null;
+                            } | null;
+                            documents: {
+                                code: string;
+                                title: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                /** Format: date-time */
+                                issuedAt: string;
+                                /** Format: date-time */
+                                revokedAt: string | null;
+                            }[];
+                            history: {
+                                /** Format: date-time */
+                                at: string;
+                                /** @enum {string} */
+                                status: "draft" | "incomplete" | "returned" | "submitted" | "under_review" | "needs_completion" | "approved" | "rejected" | "deemed_approved" | "issued" | "closed" | "appealed" | "appeal_escalated";
+                                action: string;
+                                note: string | null;
+                                /** @description Staff view only: who did it */
+                                actor?: string | null;
+                            }[];
+                            department: {
+                                /** Format: uuid */
+                                id: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            };
+                            assignee: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            /** @description The actions the caller may take now */
+                            availableActions: string[];
+                            overdue: boolean;
+                            isDemo: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/eservices/queue/{id}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Assign the request within its department (null: nobody) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        userId: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            number: string;
+                            /** @enum {string} */
+                            status: "draft" | "incomplete" | "returned" | "submitted" | "under_review" | "needs_completion" | "approved" | "rejected" | "deemed_approved" | "issued" | "closed" | "appealed" | "appeal_escalated";
+                            /** @enum {string} */
+                            channel: "online" | "counter";
+                            /** @enum {string} */
+                            language: "ar" | "fr" | "zgh" | "en";
+                            procedure: {
+                                /** Format: uuid */
+                                id: string;
+                                code: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                /**
+                                 * @description What the silence of the administration past the deadline means
+                                 * @enum {string}
+                                 */
+                                silence: "approval" | "refusal";
+                                deadline: {
+                                    days: number;
+                                    /** @enum {string} */
+                                    kind: "calendar" | "working";
+                                    investment: boolean;
+                                };
+                            };
+                            applicant: {
+                                name: string;
+                                email: string | null;
+                                phone: string | null;
+                            };
+                            answers: {
+                                [key: string]: string | number | {
+                                    lat: number;
+                                    lon: number;
+                                    text?: string;
+                                };
+                            };
+                            consents: {
+                                [key: string]: boolean;
+                            };
+                            swornStatements: string[];
+                            attachments: {
+                                /** Format: uuid */
+                                id: string;
+                                documentKey: string;
+                                filename: string;
+                                /** @enum {string} */
+                                contentType: "application/pdf" | "image/jpeg" | "image/png";
+                                size: number;
+                                sha256: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                            missingDocuments: {
+                                key: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            }[];
+                            completionMessage: string | null;
+                            clocks: {
+                                /** Format: date-time */
+                                depositedAt: string | null;
+                                /** Format: date-time */
+                                completeAt: string | null;
+                                /** Format: date-time */
+                                completionDueAt: string | null;
+                                /** Format: date-time */
+                                deadlineAt: string | null;
+                                /** Format: date-time */
+                                pausedAt: string | null;
+                                remainingDays: number | null;
+                                /** Format: date-time */
+                                completionRequestUntil: string | null;
+                                completionRequested: boolean;
+                                /** Format: date-time */
+                                extendedTo: string | null;
+                                /** @enum {string|null} */
+                                extensionReason: "technical_study" | "public_inquiry" | null;
+                                /** Format: date-time */
+                                deliveryDueAt: string | null;
+                                /** Format: date-time */
+                                certificateRequestedAt: string | null;
+                                /** Format: date-time */
+                                certificateDueAt: string | null;
+                                /** Format: date-time */
+                                appealUntil: string | null;
+                                /** Format: date-time */
+                                appealAnswerDueAt: string | null;
+                                /** Format: date-time */
+                                escalationDueAt: string | null;
+                            };
+                            decision: {
+                                /** @enum {string} */
+                                outcome: "approved" | "rejected" | "deemed_approved";
+                                reasons: string | null;
+                                /** Format: date-time */
+                                at: string;
+                            } | null;
+                            appeal: {
+                                /** Format: date-time */
+                                filedAt: string;
+                                reason: string;
+                                /** @enum {string} */
+                                status: "filed" | "escalated" | "answered";
+                                answer: string | null;
+                                /** @enum {string|null} */
+                                outcome: "upheld" | "dismissed" | null;
+                                /** Format: date-time */
+                                answeredAt: string | null;
+                            } | null;
+                            documents: {
+                                code: string;
+                                title: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                /** Format: date-time */
+                                issuedAt: string;
+                                /** Format: date-time */
+                                revokedAt: string | null;
+                            }[];
+                            history: {
+                                /** Format: date-time */
+                                at: string;
+                                /** @enum {string} */
+                                status: "draft" | "incomplete" | "returned" | "submitted" | "under_review" | "needs_completion" | "approved" | "rejected" | "deemed_approved" | "issued" | "closed" | "appealed" | "appeal_escalated";
+                                action: string;
+                                note: string | null;
+                                /** @description Staff view only: who did it */
+                                actor?: string | null;
+                            }[];
+                            department: {
+                                /** Format: uuid */
+                                id: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            };
+                            assignee: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            /** @description The actions the caller may take now */
+                            availableActions: string[];
+                            overdue: boolean;
+                            isDemo: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/eservices/queue/{id}/attachments/{attachmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An attachment of the request (the access is audited) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    attachmentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/eservices/queue/{id}/receipt.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The receipt of a deposited request, to print for a citizen at the counter */
+        get: {
+            parameters: {
+                query?: {
+                    lang?: "ar" | "fr";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/eservices/queue/{id}/documents/{code}.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An issued document of the request (signed PDF) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    /** @description 12 characters (base32) */
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/eservices/counter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Counter mode: file a request for a citizen who came in person (a draft, channel counter); give them the number and secret */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        procedureCode: string;
+                        /** @enum {string} */
+                        language: "ar" | "fr" | "zgh" | "en";
+                        applicant: {
+                            name: string;
+                            /** Format: email */
+                            email?: string | null;
+                            phone?: string | null;
+                        };
+                        answers?: {
+                            [key: string]: string | number | {
+                                lat: number;
+                                lon: number;
+                                text?: string;
+                            };
+                        };
+                        /** @description {fetchedDocumentKey: true}: the applicant's consent that the commune obtains it (arts 23–24) */
+                        consents?: {
+                            [key: string]: boolean;
+                        };
+                        /** @description Keys of the documents the applicant replaces by a sworn statement (art 8) */
+                        swornStatements?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            number: string;
+                            /** @description The tracking secret, shown once: send it back in X-Tracking-Token */
+                            token: string;
+                            request: {
+                                /** Format: uuid */
+                                id: string;
+                                number: string;
+                                /** @enum {string} */
+                                status: "draft" | "incomplete" | "returned" | "submitted" | "under_review" | "needs_completion" | "approved" | "rejected" | "deemed_approved" | "issued" | "closed" | "appealed" | "appeal_escalated";
+                                /** @enum {string} */
+                                channel: "online" | "counter";
+                                /** @enum {string} */
+                                language: "ar" | "fr" | "zgh" | "en";
+                                procedure: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    code: string;
+                                    name: {
+                                        ar?: string;
+                                        fr?: string;
+                                        zgh?: string;
+                                        en?: string;
+                                    };
+                                    /**
+                                     * @description What the silence of the administration past the deadline means
+                                     * @enum {string}
+                                     */
+                                    silence: "approval" | "refusal";
+                                    deadline: {
+                                        days: number;
+                                        /** @enum {string} */
+                                        kind: "calendar" | "working";
+                                        investment: boolean;
+                                    };
+                                };
+                                applicant: {
+                                    name: string;
+                                    email: string | null;
+                                    phone: string | null;
+                                };
+                                answers: {
+                                    [key: string]: string | number | {
+                                        lat: number;
+                                        lon: number;
+                                        text?: string;
+                                    };
+                                };
+                                consents: {
+                                    [key: string]: boolean;
+                                };
+                                swornStatements: string[];
+                                attachments: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    documentKey: string;
+                                    filename: string;
+                                    /** @enum {string} */
+                                    contentType: "application/pdf" | "image/jpeg" | "image/png";
+                                    size: number;
+                                    sha256: string;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                }[];
+                                missingDocuments: {
+                                    key: string;
+                                    name: {
+                                        ar?: string;
+                                        fr?: string;
+                                        zgh?: string;
+                                        en?: string;
+                                    };
+                                }[];
+                                completionMessage: string | null;
+                                clocks: {
+                                    /** Format: date-time */
+                                    depositedAt: string | null;
+                                    /** Format: date-time */
+                                    completeAt: string | null;
+                                    /** Format: date-time */
+                                    completionDueAt: string | null;
+                                    /** Format: date-time */
+                                    deadlineAt: string | null;
+                                    /** Format: date-time */
+                                    pausedAt: string | null;
+                                    remainingDays: number | null;
+                                    /** Format: date-time */
+                                    completionRequestUntil: string | null;
+                                    completionRequested: boolean;
+                                    /** Format: date-time */
+                                    extendedTo: string | null;
+                                    /** @enum {string|null} */
+                                    extensionReason: "technical_study" | "public_inquiry" | null;
+                                    /** Format: date-time */
+                                    deliveryDueAt: string | null;
+                                    /** Format: date-time */
+                                    certificateRequestedAt: string | null;
+                                    /** Format: date-time */
+                                    certificateDueAt: string | null;
+                                    /** Format: date-time */
+                                    appealUntil: string | null;
+                                    /** Format: date-time */
+                                    appealAnswerDueAt: string | null;
+                                    /** Format: date-time */
+                                    escalationDueAt: string | null;
+                                };
+                                decision: {
+                                    /** @enum {string} */
+                                    outcome: "approved" | "rejected" | "deemed_approved";
+                                    reasons: string | null;
+                                    /** Format: date-time */
+                                    at: string;
+                                } | null;
+                                appeal: {
+                                    /** Format: date-time */
+                                    filedAt: string;
+                                    reason: string;
+                                    /** @enum {string} */
+                                    status: "filed" | "escalated" | "answered";
+                                    answer: string | null;
+                                    /** @enum {string|null} */
+                                    outcome: "upheld" | "dismissed" | null;
+                                    /** Format: date-time */
+                                    answeredAt: string | null;
+                                } | null;
+                                documents: {
+                                    code: string;
+                                    title: {
+                                        ar?: string;
+                                        fr?: string;
+                                        zgh?: string;
+                                        en?: string;
+                                    };
+                                    /** Format: date-time */
+                                    issuedAt: string;
+                                    /** Format: date-time */
+                                    revokedAt: string | null;
+                                }[];
+                                history: {
+                                    /** Format: date-time */
+                                    at: string;
+                                    /** @enum {string} */
+                                    status: "draft" | "incomplete" | "returned" | "submitted" | "under_review" | "needs_completion" | "approved" | "rejected" | "deemed_approved" | "issued" | "closed" | "appealed" | "appeal_escalated";
+                                    action: string;
+                                    note: string | null;
+                                    /** @description Staff view only: who did it */
+                                    actor?: string | null;
+                                }[];
+                                department: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: {
+                                        ar?: string;
+                                        fr?: string;
+                                        zgh?: string;
+                                        en?: string;
+                                    };
+                                };
+                                assignee: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                /** @description The actions the caller may take now */
+                                availableActions: string[];
+                                overdue: boolean;
+                                isDemo: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            number: string;
+                            /** @description The tracking secret, shown once: send it back in X-Tracking-Token */
+                            token: string;
+                            request: {
+                                /** Format: uuid */
+                                id: string;
+                                number: string;
+                                /** @enum {string} */
+                                status: "draft" | "incomplete" | "returned" | "submitted" | "under_review" | "needs_completion" | "approved" | "rejected" | "deemed_approved" | "issued" | "closed" | "appealed" | "appeal_escalated";
+                                /** @enum {string} */
+                                channel: "online" | "counter";
+                                /** @enum {string} */
+                                language: "ar" | "fr" | "zgh" | "en";
+                                procedure: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    code: string;
+                                    name: {
+                                        ar?: string;
+                                        fr?: string;
+                                        zgh?: string;
+                                        en?: string;
+                                    };
+                                    /**
+                                     * @description What the silence of the administration past the deadline means
+                                     * @enum {string}
+                                     */
+                                    silence: "approval" | "refusal";
+                                    deadline: {
+                                        days: number;
+                                        /** @enum {string} */
+                                        kind: "calendar" | "working";
+                                        investment: boolean;
+                                    };
+                                };
+                                applicant: {
+                                    name: string;
+                                    email: string | null;
+                                    phone: string | null;
+                                };
+                                answers: {
+                                    [key: string]: string | number | {
+                                        lat: number;
+                                        lon: number;
+                                        text?: string;
+                                    };
+                                };
+                                consents: {
+                                    [key: string]: boolean;
+                                };
+                                swornStatements: string[];
+                                attachments: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    documentKey: string;
+                                    filename: string;
+                                    /** @enum {string} */
+                                    contentType: "application/pdf" | "image/jpeg" | "image/png";
+                                    size: number;
+                                    sha256: string;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                }[];
+                                missingDocuments: {
+                                    key: string;
+                                    name: {
+                                        ar?: string;
+                                        fr?: string;
+                                        zgh?: string;
+                                        en?: string;
+                                    };
+                                }[];
+                                completionMessage: string | null;
+                                clocks: {
+                                    /** Format: date-time */
+                                    depositedAt: string | null;
+                                    /** Format: date-time */
+                                    completeAt: string | null;
+                                    /** Format: date-time */
+                                    completionDueAt: string | null;
+                                    /** Format: date-time */
+                                    deadlineAt: string | null;
+                                    /** Format: date-time */
+                                    pausedAt: string | null;
+                                    remainingDays: number | null;
+                                    /** Format: date-time */
+                                    completionRequestUntil: string | null;
+                                    completionRequested: boolean;
+                                    /** Format: date-time */
+                                    extendedTo: string | null;
+                                    /** @enum {string|null} */
+                                    extensionReason: "technical_study" | "public_inquiry" | null;
+                                    /** Format: date-time */
+                                    deliveryDueAt: string | null;
+                                    /** Format: date-time */
+                                    certificateRequestedAt: string | null;
+                                    /** Format: date-time */
+                                    certificateDueAt: string | null;
+                                    /** Format: date-time */
+                                    appealUntil: string | null;
+                                    /** Format: date-time */
+                                    appealAnswerDueAt: string | null;
+                                    /** Format: date-time */
+                                    escalationDueAt: string | null;
+                                };
+                                decision: {
+                                    /** @enum {string} */
+                                    outcome: "approved" | "rejected" | "deemed_approved";
+                                    reasons: string | null;
+                                    /** Format: date-time */
+                                    at: string;
+                                } | null;
+                                appeal: {
+                                    /** Format: date-time */
+                                    filedAt: string;
+                                    reason: string;
+                                    /** @enum {string} */
+                                    status: "filed" | "escalated" | "answered";
+                                    answer: string | null;
+                                    /** @enum {string|null} */
+                                    outcome: "upheld" | "dismissed" | null;
+                                    /** Format: date-time */
+                                    answeredAt: string | null;
+                                } | null;
+                                documents: {
+                                    code: string;
+                                    title: {
+                                        ar?: string;
+                                        fr?: string;
+                                        zgh?: string;
+                                        en?: string;
+                                    };
+                                    /** Format: date-time */
+                                    issuedAt: string;
+                                    /** Format: date-time */
+                                    revokedAt: string | null;
+                                }[];
+                                history: {
+                                    /** Format: date-time */
+                                    at: string;
+                                    /** @enum {string} */
+                                    status: "draft" | "incomplete" | "returned" | "submitted" | "under_review" | "needs_completion" | "approved" | "rejected" | "deemed_approved" | "issued" | "closed" | "appealed" | "appeal_escalated";
+                                    action: string;
+                                    note: string | null;
+                                    /** @description Staff view only: who did it */
+                                    actor?: string | null;
+                                }[];
+                                department: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: {
+                                        ar?: string;
+                                        fr?: string;
+                                        zgh?: string;
+                                        en?: string;
+                                    };
+                                };
+                                assignee: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                /** @description The actions the caller may take now */
+                                availableActions: string[];
+                                overdue: boolean;
+                                isDemo: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/eservices/queue/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Attach a document the citizen brought (multipart/form-data: documentKey, file), checked like online ones */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            documentKey: string;
+                            filename: string;
+                            /** @enum {string} */
+                            contentType: "application/pdf" | "image/jpeg" | "image/png";
+                            size: number;
+                            sha256: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/eservices/queue/{id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deposit a draft filed at the counter (the receipt can then be printed) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            number: string;
+                            /** @enum {string} */
+                            status: "draft" | "incomplete" | "returned" | "submitted" | "under_review" | "needs_completion" | "approved" | "rejected" | "deemed_approved" | "issued" | "closed" | "appealed" | "appeal_escalated";
+                            /** @enum {string} */
+                            channel: "online" | "counter";
+                            /** @enum {string} */
+                            language: "ar" | "fr" | "zgh" | "en";
+                            procedure: {
+                                /** Format: uuid */
+                                id: string;
+                                code: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                /**
+                                 * @description What the silence of the administration past the deadline means
+                                 * @enum {string}
+                                 */
+                                silence: "approval" | "refusal";
+                                deadline: {
+                                    days: number;
+                                    /** @enum {string} */
+                                    kind: "calendar" | "working";
+                                    investment: boolean;
+                                };
+                            };
+                            applicant: {
+                                name: string;
+                                email: string | null;
+                                phone: string | null;
+                            };
+                            answers: {
+                                [key: string]: string | number | {
+                                    lat: number;
+                                    lon: number;
+                                    text?: string;
+                                };
+                            };
+                            consents: {
+                                [key: string]: boolean;
+                            };
+                            swornStatements: string[];
+                            attachments: {
+                                /** Format: uuid */
+                                id: string;
+                                documentKey: string;
+                                filename: string;
+                                /** @enum {string} */
+                                contentType: "application/pdf" | "image/jpeg" | "image/png";
+                                size: number;
+                                sha256: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                            missingDocuments: {
+                                key: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            }[];
+                            completionMessage: string | null;
+                            clocks: {
+                                /** Format: date-time */
+                                depositedAt: string | null;
+                                /** Format: date-time */
+                                completeAt: string | null;
+                                /** Format: date-time */
+                                completionDueAt: string | null;
+                                /** Format: date-time */
+                                deadlineAt: string | null;
+                                /** Format: date-time */
+                                pausedAt: string | null;
+                                remainingDays: number | null;
+                                /** Format: date-time */
+                                completionRequestUntil: string | null;
+                                completionRequested: boolean;
+                                /** Format: date-time */
+                                extendedTo: string | null;
+                                /** @enum {string|null} */
+                                extensionReason: "technical_study" | "public_inquiry" | null;
+                                /** Format: date-time */
+                                deliveryDueAt: string | null;
+                                /** Format: date-time */
+                                certificateRequestedAt: string | null;
+                                /** Format: date-time */
+                                certificateDueAt: string | null;
+                                /** Format: date-time */
+                                appealUntil: string | null;
+                                /** Format: date-time */
+                                appealAnswerDueAt: string | null;
+                                /** Format: date-time */
+                                escalationDueAt: string | null;
+                            };
+                            decision: {
+                                /** @enum {string} */
+                                outcome: "approved" | "rejected" | "deemed_approved";
+                                reasons: string | null;
+                                /** Format: date-time */
+                                at: string;
+                            } | null;
+                            appeal: {
+                                /** Format: date-time */
+                                filedAt: string;
+                                reason: string;
+                                /** @enum {string} */
+                                status: "filed" | "escalated" | "answered";
+                                answer: string | null;
+                                /** @enum {string|null} */
+                                outcome: "upheld" | "dismissed" | null;
+                                /** Format: date-time */
+                                answeredAt: string | null;
+                            } | null;
+                            documents: {
+                                code: string;
+                                title: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                /** Format: date-time */
+                                issuedAt: string;
+                                /** Format: date-time */
+                                revokedAt: string | null;
+                            }[];
+                            history: {
+                                /** Format: date-time */
+                                at: string;
+                                /** @enum {string} */
+                                status: "draft" | "incomplete" | "returned" | "submitted" | "under_review" | "needs_completion" | "approved" | "rejected" | "deemed_approved" | "issued" | "closed" | "appealed" | "appeal_escalated";
+                                action: string;
+                                note: string | null;
+                                /** @description Staff view only: who did it */
+                                actor?: string | null;
+                            }[];
+                            department: {
+                                /** Format: uuid */
+                                id: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                            };
+                            assignee: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            /** @description The actions the caller may take now */
+                            availableActions: string[];
+                            overdue: boolean;
+                            isDemo: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/eservices/documents/{code}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke an issued document: its verification page says so from now on, with the reason */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 12 characters (base32) */
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            /** @enum {string} */
+                            status: "valid" | "revoked";
+                            title: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                            procedure: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                            commune: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                            department: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                            /** Format: date-time */
+                            issuedAt: string;
+                            sha256: string;
+                            holder: string | null;
+                            decision: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            } | null;
+                            /** Format: date-time */
+                            revokedAt: string | null;
+                            revocationReason: string | null;
+                            keyFingerprint: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/eservices/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The commune's settings: delays and interpretations of the law */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Art 10: days to complete an incomplete file before it is returned (30) */
+                            completionDays: number;
+                            /** @description Art 21: days to appeal after a refusal or a silence (30) */
+                            appealDays: number;
+                            /** @description Art 21: days to answer an appeal before it is escalated (15) */
+                            appealAnswerDays: number;
+                            /** @description Art 21: days the escalated appeal has (10) */
+                            escalationDays: number;
+                            /** @description Art 19: days to deliver the decision after a silence-as-approval (7) */
+                            deliveryDays: number;
+                            /** @description Art 20: days the governor has to deliver the certificate of silence (10) */
+                            certificateDays: number;
+                            /** @description Art 28: show the procedures' indicators on the portal */
+                            publishIndicators: boolean;
+                            /**
+                             * @description When the deadline starts: at the deposit of the complete file (default) or at the first deposit
+                             * @enum {string}
+                             */
+                            silenceStartsAt: "complete_file" | "deposit";
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        /** Change the settings (admins); requests already deposited keep their dates */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Art 10: days to complete an incomplete file before it is returned (30) */
+                        completionDays: number;
+                        /** @description Art 21: days to appeal after a refusal or a silence (30) */
+                        appealDays: number;
+                        /** @description Art 21: days to answer an appeal before it is escalated (15) */
+                        appealAnswerDays: number;
+                        /** @description Art 21: days the escalated appeal has (10) */
+                        escalationDays: number;
+                        /** @description Art 19: days to deliver the decision after a silence-as-approval (7) */
+                        deliveryDays: number;
+                        /** @description Art 20: days the governor has to deliver the certificate of silence (10) */
+                        certificateDays: number;
+                        /** @description Art 28: show the procedures' indicators on the portal */
+                        publishIndicators: boolean;
+                        /**
+                         * @description When the deadline starts: at the deposit of the complete file (default) or at the first deposit
+                         * @enum {string}
+                         */
+                        silenceStartsAt: "complete_file" | "deposit";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Art 10: days to complete an incomplete file before it is returned (30) */
+                            completionDays: number;
+                            /** @description Art 21: days to appeal after a refusal or a silence (30) */
+                            appealDays: number;
+                            /** @description Art 21: days to answer an appeal before it is escalated (15) */
+                            appealAnswerDays: number;
+                            /** @description Art 21: days the escalated appeal has (10) */
+                            escalationDays: number;
+                            /** @description Art 19: days to deliver the decision after a silence-as-approval (7) */
+                            deliveryDays: number;
+                            /** @description Art 20: days the governor has to deliver the certificate of silence (10) */
+                            certificateDays: number;
+                            /** @description Art 28: show the procedures' indicators on the portal */
+                            publishIndicators: boolean;
+                            /**
+                             * @description When the deadline starts: at the deposit of the complete file (default) or at the first deposit
+                             * @enum {string}
+                             */
+                            silenceStartsAt: "complete_file" | "deposit";
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/eservices/holidays": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The public holidays of a year that working-day deadlines skip, with the adjustments made */
+        get: {
+            parameters: {
+                query: {
+                    year: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /** Format: date */
+                                date: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                /** @enum {string} */
+                                kind: "fixed" | "islamic";
+                                adjusted: boolean;
+                                hijriYear?: number;
+                                /** Format: date */
+                                computedDate?: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/eservices/holidays/adjustments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Move an Islamic holiday of one Hijri year to its official date (moon sighting); answers the holidays of that year */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The holiday's id, e.g. eid_al_fitr */
+                        holiday: string;
+                        hijriYear: number;
+                        /** Format: date */
+                        date: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /** Format: date */
+                                date: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                /** @enum {string} */
+                                kind: "fixed" | "islamic";
+                                adjusted: boolean;
+                                hijriYear?: number;
+                                /** Format: date */
+                                computedDate?: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/eservices/indicators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Indicators per procedure (art 28) over the requests deposited in a period, as JSON or CSV */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                    format?: "json" | "csv";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date */
+                            from: string;
+                            /** Format: date */
+                            to: string;
+                            items: {
+                                procedure: {
+                                    code: string;
+                                    name: {
+                                        ar?: string;
+                                        fr?: string;
+                                        zgh?: string;
+                                        en?: string;
+                                    };
+                                };
+                                received: number;
+                                completeAtDeposit: number;
+                                incompleteAtDeposit: number;
+                                decidedInTime: number;
+                                decidedLate: number;
+                                deemedApproved: number;
+                                appeals: number;
+                                medianProcessingDays: number | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/eservices/indicators/public": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The published procedures' indicators (art 28), when the commune publishes them (else 404) */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                    format?: "json" | "csv";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date */
+                            from: string;
+                            /** Format: date */
+                            to: string;
+                            items: {
+                                procedure: {
+                                    code: string;
+                                    name: {
+                                        ar?: string;
+                                        fr?: string;
+                                        zgh?: string;
+                                        en?: string;
+                                    };
+                                };
+                                received: number;
+                                completeAtDeposit: number;
+                                incompleteAtDeposit: number;
+                                decidedInTime: number;
+                                decidedLate: number;
+                                deemedApproved: number;
+                                appeals: number;
+                                medianProcessingDays: number | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/tiles/basemaps": {
         parameters: {
             query?: never;
@@ -9627,6 +16852,666 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lighting/devices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lamp and cabinet controllers, by id */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    kind?: "luminaire" | "cabinet";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /** @enum {string} */
+                                kind: "luminaire" | "cabinet";
+                                name: string | null;
+                                enabled: boolean;
+                                /** @description It has a secret and can connect */
+                                provisioned: boolean;
+                                /** Format: date-time */
+                                credentialCreatedAt: string | null;
+                                /** Format: date-time */
+                                lastConnectedAt: string | null;
+                                /** Format: date-time */
+                                lastSeenAt: string | null;
+                                fittedTo: {
+                                    type: "luminaire" | "cabinet";
+                                    /** Format: uuid */
+                                    id: string;
+                                    code: string;
+                                } | null;
+                                isDemo: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                            page: {
+                                total: number;
+                                limit: number;
+                                offset: number;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a controller and its MQTT credential (the secret is shown only in this answer) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "luminaire" | "cabinet";
+                        /** @description The device id: its MQTT user name and client id, unique across communes (3 to 64 of a-z, 0-9, _ and -) */
+                        id?: string;
+                        name?: string | null;
+                        /** Format: uuid */
+                        luminaireId?: string;
+                        /** Format: uuid */
+                        cabinetId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            device: {
+                                id: string;
+                                /** @enum {string} */
+                                kind: "luminaire" | "cabinet";
+                                name: string | null;
+                                enabled: boolean;
+                                /** @description It has a secret and can connect */
+                                provisioned: boolean;
+                                /** Format: date-time */
+                                credentialCreatedAt: string | null;
+                                /** Format: date-time */
+                                lastConnectedAt: string | null;
+                                /** Format: date-time */
+                                lastSeenAt: string | null;
+                                fittedTo: {
+                                    type: "luminaire" | "cabinet";
+                                    /** Format: uuid */
+                                    id: string;
+                                    code: string;
+                                } | null;
+                                isDemo: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                            };
+                            /** @description The MQTT password; shown only in this answer */
+                            secret: string;
+                            mqtt: {
+                                username: string;
+                                clientId: string;
+                                telemetryTopic: string;
+                                stateTopic: string;
+                                commandsTopic: string;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lighting/devices/{deviceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One controller with its latest reading */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The device id: its MQTT user name and client id, unique across communes (3 to 64 of a-z, 0-9, _ and -) */
+                    deviceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "luminaire" | "cabinet";
+                            name: string | null;
+                            enabled: boolean;
+                            /** @description It has a secret and can connect */
+                            provisioned: boolean;
+                            /** Format: date-time */
+                            credentialCreatedAt: string | null;
+                            /** Format: date-time */
+                            lastConnectedAt: string | null;
+                            /** Format: date-time */
+                            lastSeenAt: string | null;
+                            fittedTo: {
+                                type: "luminaire" | "cabinet";
+                                /** Format: uuid */
+                                id: string;
+                                code: string;
+                            } | null;
+                            isDemo: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                        } & {
+                            state: {
+                                /** Format: date-time */
+                                observedAt: string;
+                                /** Format: date-time */
+                                receivedAt: string;
+                                /** @description The latest reading, as the kind summarizes it */
+                                data: {
+                                    [key: string]: unknown;
+                                };
+                            } | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lighting/devices/{deviceId}/secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Give a controller a new MQTT secret (shown only in this answer); the old one stops working */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The device id: its MQTT user name and client id, unique across communes (3 to 64 of a-z, 0-9, _ and -) */
+                    deviceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            device: {
+                                id: string;
+                                /** @enum {string} */
+                                kind: "luminaire" | "cabinet";
+                                name: string | null;
+                                enabled: boolean;
+                                /** @description It has a secret and can connect */
+                                provisioned: boolean;
+                                /** Format: date-time */
+                                credentialCreatedAt: string | null;
+                                /** Format: date-time */
+                                lastConnectedAt: string | null;
+                                /** Format: date-time */
+                                lastSeenAt: string | null;
+                                fittedTo: {
+                                    type: "luminaire" | "cabinet";
+                                    /** Format: uuid */
+                                    id: string;
+                                    code: string;
+                                } | null;
+                                isDemo: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                            };
+                            /** @description The MQTT password; shown only in this answer */
+                            secret: string;
+                            mqtt: {
+                                username: string;
+                                clientId: string;
+                                telemetryTopic: string;
+                                stateTopic: string;
+                                commandsTopic: string;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lighting/devices/{deviceId}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Disable a controller: it is refused and disconnected, its messages become dead letters */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The device id: its MQTT user name and client id, unique across communes (3 to 64 of a-z, 0-9, _ and -) */
+                    deviceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "luminaire" | "cabinet";
+                            name: string | null;
+                            enabled: boolean;
+                            /** @description It has a secret and can connect */
+                            provisioned: boolean;
+                            /** Format: date-time */
+                            credentialCreatedAt: string | null;
+                            /** Format: date-time */
+                            lastConnectedAt: string | null;
+                            /** Format: date-time */
+                            lastSeenAt: string | null;
+                            fittedTo: {
+                                type: "luminaire" | "cabinet";
+                                /** Format: uuid */
+                                id: string;
+                                code: string;
+                            } | null;
+                            isDemo: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lighting/devices/{deviceId}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Enable a controller again */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The device id: its MQTT user name and client id, unique across communes (3 to 64 of a-z, 0-9, _ and -) */
+                    deviceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "luminaire" | "cabinet";
+                            name: string | null;
+                            enabled: boolean;
+                            /** @description It has a secret and can connect */
+                            provisioned: boolean;
+                            /** Format: date-time */
+                            credentialCreatedAt: string | null;
+                            /** Format: date-time */
+                            lastConnectedAt: string | null;
+                            /** Format: date-time */
+                            lastSeenAt: string | null;
+                            fittedTo: {
+                                type: "luminaire" | "cabinet";
+                                /** Format: uuid */
+                                id: string;
+                                code: string;
+                            } | null;
+                            isDemo: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

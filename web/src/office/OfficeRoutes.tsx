@@ -1,6 +1,6 @@
 /** The signed-in office's pages, each behind the permission it needs (a chunk of its own). */
 import { Link, Route, Routes } from 'react-router';
-import { useT } from '../shared/i18n';
+import { loadArea, useT } from '../shared/i18n';
 import { lazyRetry } from '../shared/lazy';
 import { NotFoundPage } from '../shared/page';
 import { AnnouncementEditor, AnnouncementsPage } from './AnnouncementsPage';
@@ -19,6 +19,16 @@ const CategoryEditor = lazyRetry(async () => ({ default: (await import('./report
 const WorkOrdersPage = lazyRetry(async () => ({ default: (await import('./workorders/WorkOrdersPage')).WorkOrdersPage }));
 const WorkOrderPage = lazyRetry(async () => ({ default: (await import('./workorders/WorkOrderPage')).WorkOrderPage }));
 const OutboxPage = lazyRetry(async () => ({ default: (await import('./outbox/OutboxPage')).OutboxPage }));
+// E-services: their pages and their messages (the `services` area, shared with the portal's pages).
+const eservices = <K extends string>(load: () => Promise<Record<K, React.ComponentType>>, name: K) =>
+  lazyRetry(async () => ({ default: (await Promise.all([load(), loadArea('services')]))[0][name] }));
+const EsQueuePage = eservices(() => import('./eservices/QueuePage'), 'QueuePage');
+const EsRequestPage = eservices(() => import('./eservices/RequestPage'), 'RequestPage');
+const EsCatalogPage = eservices(() => import('./eservices/CatalogPage'), 'CatalogPage');
+const EsProcedureEditor = eservices(() => import('./eservices/ProcedureEditor'), 'ProcedureEditor');
+const EsCounterPage = eservices(() => import('./eservices/CounterPage'), 'CounterPage');
+const EsIndicatorsPage = eservices(() => import('./eservices/IndicatorsPage'), 'IndicatorsPage');
+const EsHolidaysPage = eservices(() => import('./eservices/HolidaysPage'), 'HolidaysPage');
 
 export function OfficeRoutes() {
   return (
@@ -41,6 +51,14 @@ export function OfficeRoutes() {
       <Route path="categories/new" element={<Guard permission={PERMISSIONS.categories} element={<CategoryEditor />} />} />
       <Route path="categories/:id" element={<Guard permission={PERMISSIONS.categories} element={<CategoryEditor />} />} />
       <Route path="outbox" element={<Guard permission={PERMISSIONS.outbox} element={<OutboxPage />} />} />
+      <Route path="eservices" element={<Guard permission={PERMISSIONS.eservicesRead} element={<EsQueuePage />} />} />
+      <Route path="eservices/counter" element={<Guard permission={PERMISSIONS.eservicesCounter} element={<EsCounterPage />} />} />
+      <Route path="eservices/catalog" element={<Guard permission={PERMISSIONS.eservicesCatalog} element={<EsCatalogPage />} />} />
+      <Route path="eservices/catalog/new" element={<Guard permission={PERMISSIONS.eservicesCatalog} element={<EsProcedureEditor />} />} />
+      <Route path="eservices/catalog/:id" element={<Guard permission={PERMISSIONS.eservicesCatalog} element={<EsProcedureEditor />} />} />
+      <Route path="eservices/indicators" element={<Guard permission={PERMISSIONS.eservicesIndicators} element={<EsIndicatorsPage />} />} />
+      <Route path="eservices/holidays" element={<Guard permission={PERMISSIONS.eservicesSettings} element={<EsHolidaysPage />} />} />
+      <Route path="eservices/:id" element={<Guard permission={PERMISSIONS.eservicesRead} element={<EsRequestPage />} />} />
       <Route path="*" element={<NotFoundPage home="/office" />} />
     </Routes>
   );

@@ -85,6 +85,13 @@ export const PERMISSIONS = {
   workOrdersManage: 'workorders.orders.manage',
   workOrdersComplete: 'workorders.orders.complete',
   outbox: 'platform.outbox.read',
+  eservicesRead: 'eservices.requests.read',
+  eservicesProcess: 'eservices.requests.process',
+  eservicesCounter: 'eservices.requests.counter',
+  eservicesCatalog: 'eservices.catalog.manage',
+  eservicesIndicators: 'eservices.indicators.read',
+  eservicesSettings: 'eservices.settings.manage',
+  eservicesRevoke: 'eservices.documents.revoke',
 } as const;
 
 /** The office's tools, each shown to those whose permissions allow it. */
@@ -92,6 +99,7 @@ export const OFFICE_TOOLS: { path: string; permission: string; icon: IconName; k
   // The daily work of the technical departments first.
   { path: '/office/reports', permission: PERMISSIONS.reportsRead, icon: 'report', key: 'reports' },
   { path: '/office/workorders', permission: PERMISSIONS.workOrdersRead, icon: 'document', key: 'workorders' },
+  { path: '/office/eservices', permission: PERMISSIONS.eservicesRead, icon: 'inbox', key: 'eservices' },
   { path: '/office/announcements', permission: PERMISSIONS.announcements, icon: 'megaphone', key: 'announcements' },
   { path: '/office/offices', permission: PERMISSIONS.offices, icon: 'building', key: 'offices' },
   { path: '/office/users', permission: PERMISSIONS.usersRead, icon: 'users', key: 'users' },

@@ -28,11 +28,11 @@ export function HomePage() {
 }
 
 const SERVICES: { id: string; icon: IconName; to?: string }[] = [
-  { id: 'procedures', icon: 'document' },
+  { id: 'procedures', icon: 'document', to: '/services' },
   { id: 'report', icon: 'report', to: '/reports/new' },
   { id: 'reports', icon: 'pin', to: '/reports' },
   { id: 'myReports', icon: 'history', to: '/reports/mine' },
-  { id: 'requests', icon: 'inbox' },
+  { id: 'requests', icon: 'inbox', to: '/services/mine' },
   { id: 'map', icon: 'map', to: '/map' },
   { id: 'transport', icon: 'bus' },
   { id: 'opendata', icon: 'data' },

@@ -37,9 +37,13 @@ function addCatalogs(files: Record<string, Catalog>): void {
   }
 }
 
-// The portal's messages ship with the entry; the office's load with the office.
+// The portal's messages ship with the entry; the office's load with the office, the e-services'
+// (portal and office pages alike) with the e-services pages.
 addCatalogs(import.meta.glob<Catalog>(['../../i18n/*/common.json', '../../i18n/*/portal.json'], { eager: true, import: 'default' }));
-const LAZY_AREAS = { office: import.meta.glob<Catalog>('../../i18n/*/office.json', { import: 'default' }) };
+const LAZY_AREAS = {
+  office: import.meta.glob<Catalog>('../../i18n/*/office.json', { import: 'default' }),
+  services: import.meta.glob<Catalog>('../../i18n/*/services.json', { import: 'default' }),
+};
 const loadingAreas = new Map<string, Promise<void>>();
 
 /** Loads a lazily shipped catalog area for every locale (retried on the next call after a failure). */

@@ -33,25 +33,27 @@ export function PlaceSearch({ onPick }: { onPick: (place: Place) => void }) {
   const items = results.data?.items ?? [];
   return (
     <div className="place-search">
-      <form role="search" onSubmit={handleSubmit} className="place-search-form">
-        <label htmlFor={`${id}-q`} className="field-label">
-          {t('common.search.label')}
-        </label>
-        <div className="place-search-row">
-          <input
-            id={`${id}-q`}
-            type="search"
-            value={text}
-            maxLength={LIMITS.searchMax}
-            onChange={(e) => setText(e.target.value)}
-            autoComplete="off"
-            className="place-search-input"
-          />
-          <button type="submit" className="button">
-            {t('common.search.submit')}
-          </button>
-        </div>
-      </form>
+      <search>
+        <form onSubmit={handleSubmit} className="place-search-form">
+          <label htmlFor={`${id}-q`} className="field-label">
+            {t('common.search.label')}
+          </label>
+          <div className="place-search-row">
+            <input
+              id={`${id}-q`}
+              type="search"
+              value={text}
+              maxLength={LIMITS.searchMax}
+              onChange={(e) => setText(e.target.value)}
+              autoComplete="off"
+              className="place-search-input"
+            />
+            <button type="submit" className="button">
+              {t('common.search.submit')}
+            </button>
+          </div>
+        </form>
+      </search>
       <div aria-live="polite">
         {results.isError ? <ProblemMessage error={results.error} onRetry={() => void results.refetch()} /> : null}
         {query !== '' && results.isSuccess && items.length === 0 ? <p>{t('common.search.none', { q: query })}</p> : null}
