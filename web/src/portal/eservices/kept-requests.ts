@@ -4,7 +4,7 @@
  * procedure resumes it). The secret arrives in the tracking link's fragment (never sent to a
  * server in a URL) and travels only in the X-Tracking-Token header.
  */
-import { useSyncExternalStore } from 'react';
+import { keptList, TOKEN_PATTERN, tokenFromHash } from '../../shared/kept-list';
 
 export interface KeptRequest {
   number: string;
@@ -17,11 +17,8 @@ export interface KeptRequest {
   keptAt: string;
 }
 
-const KEY = 'madina.eservices.requests';
-const CHANGED = 'madina:kept-requests';
-
 /** Shapes accepted before anything is sent (the server checks its own). */
-export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
+export { TOKEN_PATTERN, tokenFromHash };
 /** ES-2026-000123 (NumberPattern in requests.schemas.ts). */
 export const REQUEST_NUMBER_PATTERN = /^ES-[0-9]{4}-[0-9]{6,9}$/;
 /** A procedure's code (ProcedureCode in catalog.schemas.ts). */
@@ -34,35 +31,17 @@ function valid(r: unknown): r is KeptRequest {
     r !== null &&
     REQUEST_NUMBER_PATTERN.test(String(k.number)) &&
     TOKEN_PATTERN.test(String(k.token)) &&
-    PROCEDURE_CODE_PATTERN.test(String(k.procedure))
+    PROCEDURE_CODE_PATTERN.test(String(k.procedure)) &&
+    typeof k.draft === 'boolean'
   );
 }
 
-function read(): KeptRequest[] {
-  try {
-    const parsed: unknown = JSON.parse(localStorage.getItem(KEY) ?? '[]');
-    return Array.isArray(parsed) ? parsed.filter(valid).map((r) => ({ ...r, draft: r.draft === true })) : [];
-  } catch {
-    return [];
-  }
-}
-
-let snapshot: KeptRequest[] | undefined;
-
-function write(list: KeptRequest[]) {
-  try {
-    localStorage.setItem(KEY, JSON.stringify(list));
-  } catch {
-    // Private mode or storage full: the tracking link (kept by the citizen) still works.
-  }
-  snapshot = list;
-  window.dispatchEvent(new Event(CHANGED));
-}
+const kept = keptList('madina.eservices.requests', valid);
+const write = kept.write;
 
 /** The requests this browser keeps, newest first. */
 export function keptRequests(): KeptRequest[] {
-  snapshot ??= read();
-  return snapshot;
+  return kept.all();
 }
 
 export function keptRequest(number: string): KeptRequest | undefined {
@@ -93,29 +72,8 @@ export function forgetRequest(number: string): void {
   write(keptRequests().filter((r) => r.number !== number));
 }
 
-function subscribe(onChange: () => void) {
-  const onStorage = (event: StorageEvent) => {
-    if (event.key === KEY || event.key === null) {
-      snapshot = read();
-      onChange();
-    }
-  };
-  window.addEventListener(CHANGED, onChange);
-  window.addEventListener('storage', onStorage);
-  return () => {
-    window.removeEventListener(CHANGED, onChange);
-    window.removeEventListener('storage', onStorage);
-  };
-}
-
 export function useKeptRequests(): KeptRequest[] {
-  return useSyncExternalStore(subscribe, keptRequests, () => []);
-}
-
-/** The secret in a tracking link's fragment (`#<token>`), if it looks like one. */
-export function tokenFromHash(hash: string): string | null {
-  const value = hash.replace(/^#/, '');
-  return TOKEN_PATTERN.test(value) ? value : null;
+  return kept.use();
 }
 
 /** The tracking link of a request on this site: the secret after `#`, never in a server log. */

@@ -4,7 +4,7 @@
  * written. The secret arrives in the URL fragment (never sent to a server, never in a query
  * string); it is stored here and sent back only in the X-Report-Token header.
  */
-import { useSyncExternalStore } from 'react';
+import { keptList, TOKEN_PATTERN, tokenFromHash } from '../../shared/kept-list';
 
 export interface KeptReport {
   number: string;
@@ -13,46 +13,25 @@ export interface KeptReport {
   keptAt: string;
 }
 
-const REPORTS_KEY = 'madina.reports';
 const DEVICE_KEY = 'madina.deviceId';
-const CHANGED = 'madina:kept-reports';
 
 /** The shapes the server accepts (see TokenHeaders and NumberParams in reports.schemas.ts). */
-export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
+export { TOKEN_PATTERN, tokenFromHash };
 export const NUMBER_PATTERN = /^[1-9][0-9]{0,17}$/;
 
-function read(): KeptReport[] {
-  try {
-    const parsed: unknown = JSON.parse(localStorage.getItem(REPORTS_KEY) ?? '[]');
-    if (!Array.isArray(parsed)) return [];
-    return parsed.filter(
-      (r): r is KeptReport =>
-        typeof r === 'object' &&
-        r !== null &&
-        NUMBER_PATTERN.test(String((r as KeptReport).number)) &&
-        TOKEN_PATTERN.test(String((r as KeptReport).token)),
-    );
-  } catch {
-    return [];
-  }
-}
-
-let snapshot: KeptReport[] | undefined;
-
-function write(reports: KeptReport[]) {
-  try {
-    localStorage.setItem(REPORTS_KEY, JSON.stringify(reports));
-  } catch {
-    // Private mode or storage full: the link (kept by the citizen) still works.
-  }
-  snapshot = reports;
-  window.dispatchEvent(new Event(CHANGED));
-}
+const kept = keptList(
+  'madina.reports',
+  (r): r is KeptReport =>
+    typeof r === 'object' &&
+    r !== null &&
+    NUMBER_PATTERN.test(String((r as KeptReport).number)) &&
+    TOKEN_PATTERN.test(String((r as KeptReport).token)),
+);
+const write = kept.write;
 
 /** The reports this browser keeps, newest first. */
 export function keptReports(): KeptReport[] {
-  snapshot ??= read();
-  return snapshot;
+  return kept.all();
 }
 
 export function tokenFor(number: string): string | undefined {
@@ -72,31 +51,9 @@ export function forgetReport(number: string): void {
   write(keptReports().filter((r) => r.number !== number));
 }
 
-function subscribe(onChange: () => void) {
-  const onStorage = (event: StorageEvent) => {
-    // Another tab kept or forgot a report.
-    if (event.key === REPORTS_KEY || event.key === null) {
-      snapshot = read();
-      onChange();
-    }
-  };
-  window.addEventListener(CHANGED, onChange);
-  window.addEventListener('storage', onStorage);
-  return () => {
-    window.removeEventListener(CHANGED, onChange);
-    window.removeEventListener('storage', onStorage);
-  };
-}
-
 /** The kept reports, re-rendering when this or another tab changes them. */
 export function useKeptReports(): KeptReport[] {
-  return useSyncExternalStore(subscribe, keptReports, () => []);
-}
-
-/** The secret in a tracking link's fragment (`#<token>`), if it looks like one. */
-export function tokenFromHash(hash: string): string | null {
-  const value = hash.replace(/^#/, '');
-  return TOKEN_PATTERN.test(value) ? value : null;
+  return kept.use();
 }
 
 /** A random id of `bytes` bytes, URL-safe (crypto.randomUUID needs a secure context; this does not). */
