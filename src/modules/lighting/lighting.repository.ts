@@ -35,12 +35,25 @@ export interface LuminaireTable {
   circuit: string | null;
   lanternHeight: number | null;
   deviceId: string | null;
+  groupId: string | null;
   isDemo: Generated<boolean>;
   createdAt: Generated<Date>;
   updatedAt: ColumnType<Date, Date | undefined, Date>;
 }
 
-const tables = (trx: Tx) => withTables<{ 'lighting.cabinet': CabinetTable; 'lighting.luminaire': LuminaireTable }>(trx);
+export interface LampGroupTable {
+  communeId: string;
+  id: Generated<string>;
+  code: string;
+  name: Record<string, string>;
+  description: Record<string, string> | null;
+  isDemo: Generated<boolean>;
+  createdAt: Generated<Date>;
+  updatedAt: ColumnType<Date, Date | undefined, Date>;
+}
+
+const tables = (trx: Tx) =>
+  withTables<{ 'lighting.cabinet': CabinetTable; 'lighting.luminaire': LuminaireTable; 'lighting.lamp_group': LampGroupTable }>(trx);
 
 /** What a device is fitted to: a luminaire or a cabinet of the inventory. */
 export interface DeviceLink {

@@ -115,6 +115,30 @@ describe('the ingestion pipeline', () => {
     expect(none.rows[0]?.n).toBe(0);
   });
 
+  it("tells a kind's listeners of the states a batch stored, inside the batch's transaction and under its commune", async () => {
+    const registry = new DeviceKindRegistry();
+    registry.register(luminaireKind);
+    registry.register(cabinetKind);
+    const heard: { communeId: string; devices: string[]; stateVisible: number }[] = [];
+    registry.onStored('luminaire', async (trx, { communeId, states }) => {
+      // The batch's own uncommitted state rows are visible to the listener, and only its commune's.
+      const { rows } = await sql<{ n: number }>`
+        SELECT count(*)::int AS n FROM platform.device_state WHERE device_id = ANY (${states.map((s) => s.deviceId)}::text[])`.execute(trx);
+      heard.push({ communeId, devices: states.map((s) => s.deviceId).sort(), stateVisible: rows[0]!.n });
+    });
+    const { ingestion } = pipeline({ kinds: registry });
+    const at = new Date(Date.now() - 4000).toISOString();
+    await feed(ingestion, [
+      [topic('berkane', 'ing-brk-1'), json(luminaireReading('ing-brk-1', { observationDateTime: at }))],
+      [topic('saidia', 'ing-sdy-1'), json(luminaireReading('ing-sdy-1', { observationDateTime: at }))],
+    ]);
+    expect(heard.sort((a, b) => a.devices[0]!.localeCompare(b.devices[0]!))).toEqual([
+      { communeId: berkane, devices: ['ing-brk-1'], stateVisible: 1 },
+      { communeId: saidia, devices: ['ing-sdy-1'], stateVisible: 1 },
+    ]);
+    expect(() => registry.onStored('bin', async () => {})).toThrow(/not registered/);
+  });
+
   it('dead-letters what an external broker lets through: unknown devices, disabled ones, foreign topics, bad topics', async () => {
     const { ingestion, metrics } = pipeline();
     const good = luminaireReading('ing-brk-1');

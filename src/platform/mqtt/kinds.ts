@@ -1,7 +1,9 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { TSchema } from 'typebox';
+import type { Tx } from '../db/tenant.js';
 import { KIND } from './topics.js';
+import type { StateRow } from './writer.js';
 
 // ajv-formats is CommonJS with a default export.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -39,8 +41,17 @@ export interface DeviceKind<P extends TelemetryEnvelope = TelemetryEnvelope> {
   toState?(payload: P): Record<string, unknown>;
 }
 
+/**
+ * Told of the devices of one kind and commune whose readings a batch stored, with the state each
+ * reading gives (the newest of the batch per device), inside the batch's transaction with the
+ * commune set. A listener that throws fails the batch (its messages are redelivered), so a listener
+ * must be quick and idempotent: it records or queues work, it does not do it.
+ */
+export type StoredListener = (trx: Tx, stored: { communeId: string; states: readonly StateRow[] }) => Promise<void>;
+
 export interface CompiledKind extends DeviceKind {
   validate: ValidateFunction;
+  listeners: StoredListener[];
 }
 
 const IDENT = /^[a-z][a-z0-9_]*$/;
@@ -74,7 +85,14 @@ export class DeviceKindRegistry {
     if (!required.includes('deviceId') || !required.includes('observationDateTime')) {
       throw new Error(`the payload schema of "${kind.kind}" must require deviceId and observationDateTime`);
     }
-    this.kinds.set(kind.kind, { ...(kind as unknown as DeviceKind), validate: this.ajv.compile(kind.schema) });
+    this.kinds.set(kind.kind, { ...(kind as unknown as DeviceKind), validate: this.ajv.compile(kind.schema), listeners: [] });
+  }
+
+  /** Adds a listener to the stored readings of a registered kind (detection, context subscriptions…). */
+  onStored(kind: string, listener: StoredListener): void {
+    const compiled = this.kinds.get(kind);
+    if (!compiled) throw new Error(`device kind "${kind}" is not registered`);
+    compiled.listeners.push(listener);
   }
 
   get(kind: string): CompiledKind | undefined {

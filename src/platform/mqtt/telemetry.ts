@@ -5,7 +5,7 @@ import { EmbeddedBroker } from './broker.js';
 import { CredentialChecker } from './credentials.js';
 import { deviceCredentials, recordConnected } from './devices.repository.js';
 import { Ingestion } from './ingestion.js';
-import { type DeviceKind, DeviceKindRegistry, type TelemetryEnvelope } from './kinds.js';
+import { type DeviceKind, DeviceKindRegistry, type StoredListener, type TelemetryEnvelope } from './kinds.js';
 import { createTelemetryMetrics, type TelemetryMetrics } from './metrics.js';
 import { MqttSession, urlCredentials, urlTransport } from './session.js';
 import { ingestionTopics } from './topics.js';
@@ -55,6 +55,11 @@ export class TelemetryService {
   /** Registers a module's device kind (its payload schema, reading table and mappers). */
   registerKind<P extends TelemetryEnvelope>(kind: DeviceKind<P>): void {
     this.kinds.register(kind);
+  }
+
+  /** Listens to the readings a batch stored for a kind, inside the batch's transaction (see StoredListener). */
+  onStored(kind: string, listener: StoredListener): void {
+    this.kinds.onStored(kind, listener);
   }
 
   /** The daily upkeep (partitions ahead, old dead letters) as a job every instance may run once. */

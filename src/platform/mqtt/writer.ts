@@ -142,6 +142,12 @@ export async function writeBatch(db: Database, batch: BatchWrite): Promise<Writt
       }
       if (write.states.length > 0) await upsertStates(trx, communeId, write.states);
       if (write.deadLetters.length > 0) await insertDeadLetters(trx, communeId, write.deadLetters);
+      for (const kind of write.readings.keys()) {
+        if (kind.listeners.length === 0) continue;
+        const states = write.states.filter((s) => s.kind === kind.kind);
+        if (states.length === 0) continue;
+        for (const listener of kind.listeners) await listener(trx, { communeId, states });
+      }
     }
   });
   return written;
