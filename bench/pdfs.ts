@@ -12,54 +12,18 @@
 // read, unwrapped and opened, shaping tables parsed) is timed apart.
 import { performance } from 'node:perf_hooks';
 import PDFDocument from 'pdfkit';
-import { type DocumentData, documentPdf, type ReceiptData, receiptPdf } from '../src/modules/eservices/pdfs.js';
+import { documentPdf, receiptPdf } from '../src/modules/eservices/pdfs.js';
 import { generateSigningKey, signPdf, verifyPdf } from '../src/modules/eservices/signing.js';
 import { translator } from '../src/platform/i18n/index.js';
 import { pdfFonts } from '../src/platform/pdf/fonts.js';
+import { sampleDocument, sampleReceipt } from '../test/helpers/eservices-pdf-samples.js';
 import { intEnv, median, num, table } from './lib.js';
 import type { BenchOutput } from './startup.js';
 
 const log = (message: string) => process.stderr.write(`[pdfs] ${message}\n`);
 
-const commune = { code: 'berkane', name: { ar: 'بركان', fr: 'Berkane' }, province: { ar: 'بركان', fr: 'Berkane' } };
-const procedure = {
-  code: 'building_permit',
-  name: { ar: 'رخصة البناء للسكن الفردي', fr: 'Permis de construire pour habitat individuel' },
-  deadline: { days: 30, kind: 'calendar' as const },
-  silence: 'approval' as const,
-};
-const receipt: ReceiptData = {
-  commune,
-  number: 'BRK-2026-000123',
-  depositedAt: '2026-03-02T09:41:00Z',
-  procedure,
-  applicantName: 'Fatima Zahra El Idrissi',
-  channel: 'online',
-  department: { ar: 'قسم التعمير', fr: "Division de l'urbanisme" },
-  status: 'incomplete',
-  missingDocuments: [
-    { key: 'cin', name: { ar: 'نسخة من البطاقة الوطنية للتعريف الإلكترونية', fr: "Copie de la carte nationale d'identité électronique" } },
-    { key: 'site_plan', name: { ar: 'تصميم الموقع بسلم 1/2000', fr: 'Plan de situation au 1/2000' } },
-    { key: 'title', name: { ar: 'شهادة الملكية مسلمة منذ أقل من 3 أشهر', fr: 'Certificat de propriété de moins de 3 mois' } },
-  ],
-  completionDueAt: '2026-04-01T09:41:00Z',
-  publicUrl: 'https://berkane.example.ma',
-};
-const document: DocumentData = {
-  commune,
-  code: 'K7QF-2M9X-PA4T',
-  title: { ar: 'رخصة البناء', fr: 'Permis de construire' },
-  procedure,
-  requestNumber: 'BRK-2026-000123',
-  department: receipt.department,
-  holder: 'Fatima Zahra El Idrissi',
-  decision: {
-    ar: 'بناء على الطلب رقم BRK-2026-000123 المودع بتاريخ 2 مارس 2026، وبعد دراسة الملف، يرخص للمستفيد ببناء مسكن فردي من طابقين (R+1) على القطعة الأرضية ذات الرسم العقاري عدد 12345/02، طبقا للتصميم المصادق عليه.',
-    fr: 'Vu la demande n° BRK-2026-000123 déposée le 2 mars 2026, et après instruction du dossier, le bénéficiaire est autorisé à construire une habitation individuelle de deux niveaux (R+1) sur la parcelle objet du titre foncier n° 12345/02, conformément au plan approuvé.',
-  },
-  issuedAt: '2026-03-20T10:00:00Z',
-  publicUrl: 'https://berkane.example.ma',
-};
+const receipt = sampleReceipt;
+const document = sampleDocument;
 
 /** The French receipt's strings, in reading order (what the pdfkit floors write). */
 function receiptStrings(): string[] {
@@ -75,7 +39,7 @@ function receiptStrings(): string[] {
     t.t('eservices.pdf.receipt.legal_basis'),
     `${t.t('eservices.pdf.receipt.number')} : ${receipt.number}`,
     `${t.t('eservices.pdf.receipt.deposited_at')} : ${t.t('eservices.pdf.datetime', { at })}`,
-    `${t.t('eservices.pdf.receipt.procedure')} : ${procedure.name.fr}`,
+    `${t.t('eservices.pdf.receipt.procedure')} : ${receipt.procedure.name.fr}`,
     `${t.t('eservices.pdf.receipt.applicant')} : ${receipt.applicantName}`,
     `${t.t('eservices.pdf.receipt.department')} : ${receipt.department?.fr}`,
     t.t('eservices.pdf.receipt.incomplete_text'),
@@ -154,8 +118,8 @@ export async function runPdfs(): Promise<BenchOutput> {
   const claims = {
     code: document.code,
     title: document.title,
-    commune: { code: commune.code, name: commune.name },
-    procedure: { code: procedure.code, name: procedure.name },
+    commune: { code: receipt.commune.code, name: receipt.commune.name },
+    procedure: { code: receipt.procedure.code, name: receipt.procedure.name },
     issuedAt: new Date(document.issuedAt).toISOString(),
     holder: document.holder,
   };

@@ -1,35 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { sampleDocument, sampleReceipt } from '../../../test/helpers/eservices-pdf-samples.js';
 import { pdfInfo, pdfPng, pdfText, popplerMissing } from '../../platform/pdf/poppler.js';
-import { type DocumentData, documentPdf, type ReceiptData, receiptPdf } from './pdfs.js';
+import { documentPdf, type ReceiptData, receiptPdf } from './pdfs.js';
 
 if (popplerMissing) console.log(`\n[madina] PDF reading checks (src/modules/eservices/pdfs.test.ts) skipped: ${popplerMissing}.\n`);
 
-const commune = { code: 'berkane', name: { ar: 'بركان', fr: 'Berkane' }, province: { ar: 'بركان', fr: 'Berkane' } };
-const procedure = {
-  code: 'building_permit',
-  name: { ar: 'رخصة البناء للسكن الفردي', fr: 'Permis de construire pour habitat individuel' },
-  deadline: { days: 30, kind: 'calendar' as const },
-  silence: 'approval' as const,
-};
-
 /** A "file being deposited" receipt: three documents missing. */
-const incomplete: ReceiptData = {
-  commune,
-  number: 'BRK-2026-000123',
-  depositedAt: '2026-03-02T09:41:00Z',
-  procedure,
-  applicantName: 'Fatima Zahra El Idrissi',
-  channel: 'online',
-  department: { ar: 'قسم التعمير', fr: "Division de l'urbanisme" },
-  status: 'incomplete',
-  missingDocuments: [
-    { key: 'cin', name: { ar: 'نسخة من البطاقة الوطنية للتعريف الإلكترونية', fr: "Copie de la carte nationale d'identité électronique" } },
-    { key: 'site_plan', name: { ar: 'تصميم الموقع بسلم 1/2000', fr: 'Plan de situation au 1/2000' } },
-    { key: 'title', name: { ar: 'شهادة الملكية مسلمة منذ أقل من 3 أشهر', fr: 'Certificat de propriété de moins de 3 mois' } },
-  ],
-  completionDueAt: '2026-04-01T09:41:00Z',
-  publicUrl: 'https://berkane.example.ma/',
-};
+const incomplete = sampleReceipt;
 
 /** A "file deposited" receipt at the counter. */
 const complete: ReceiptData = {
@@ -41,22 +18,7 @@ const complete: ReceiptData = {
   deadlineAt: '2026-04-01T09:41:00Z',
 };
 
-const document: DocumentData = {
-  commune,
-  code: 'K7QF-2M9X-PA4T',
-  title: { ar: 'رخصة البناء', fr: 'Permis de construire' },
-  procedure,
-  requestNumber: 'BRK-2026-000123',
-  department: { ar: 'قسم التعمير', fr: "Division de l'urbanisme" },
-  holder: 'Fatima Zahra El Idrissi',
-  decision: {
-    ar: 'بناء على الطلب رقم BRK-2026-000123، يرخص للمستفيد ببناء مسكن فردي من طابقين على القطعة ذات الرسم العقاري عدد 12345/02.',
-    fr: 'Vu la demande n° BRK-2026-000123, le bénéficiaire est autorisé à construire une habitation individuelle de deux niveaux sur la parcelle objet du titre foncier n° 12345/02.',
-  },
-  issuedAt: '2026-03-20T10:00:00Z',
-  publicUrl: 'https://berkane.example.ma',
-  keyFingerprint: 'a3f1c0de9b7e44d2a1c8f00e5b6d7c8e9f0a1b2c3d4e5f60718293a4b5c6d7e8',
-};
+const document = sampleDocument;
 
 describe('receiptPdf', () => {
   it('gives the same bytes for the same data', async () => {
