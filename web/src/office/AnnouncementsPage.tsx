@@ -21,7 +21,7 @@ import {
 } from '../shared/i18n';
 import { ProblemMessage } from '../shared/ProblemMessage';
 import { NotFoundPage, useDocumentTitle } from '../shared/page';
-import { cleanMultilingual, FormProblem, fieldErrorsOf, type Option, Pager, SelectField, TextInput } from './forms';
+import { cleanMultilingual, FormProblem, fieldErrorsOf, LanguageColumns, type Option, Pager, SelectField } from './forms';
 import { type AnnouncementStatus, useManagedAnnouncements, useSaveAnnouncement } from './portal-admin-api';
 
 const STATUSES: AnnouncementStatus[] = ['draft', 'published', 'archived'];
@@ -188,46 +188,26 @@ function EditorForm({ existing, justSaved }: { existing: Announcement | null; ju
       <p className="field-hint">{t('office.announcements.languagesHint')}</p>
       {errors.title ? <p className="field-error">{errors.title}</p> : null}
       {errors.body ? <p className="field-error">{errors.body}</p> : null}
-      <div className="lang-columns">
-        {LOCALES.map((l) => (
-          <fieldset key={l} className="lang-column">
-            <legend>
-              <span lang={HTML_LANG[l]} dir={LOCALE_DIR[l]}>
-                {ENDONYMS[l]}
-              </span>
-            </legend>
-            <TextInput
-              label={
-                <>
-                  {t('office.announcements.field.title')}
-                  <span className="visually-hidden"> ({ENDONYMS[l]})</span>
-                </>
-              }
-              value={(title as Record<string, string>)[l] ?? ''}
-              onChange={(text) => setTitle({ ...title, [l]: text })}
-              error={errors[`title.${l}`]}
-              maxLength={LIMITS.announcementTitleMax}
-              lang={HTML_LANG[l]}
-              dir={LOCALE_DIR[l]}
-            />
-            <TextInput
-              label={
-                <>
-                  {t('office.announcements.field.body')}
-                  <span className="visually-hidden"> ({ENDONYMS[l]})</span>
-                </>
-              }
-              value={(body as Record<string, string>)[l] ?? ''}
-              onChange={(text) => setBody({ ...body, [l]: text })}
-              error={errors[`body.${l}`]}
-              maxLength={LIMITS.announcementBodyMax}
-              multiline
-              lang={HTML_LANG[l]}
-              dir={LOCALE_DIR[l]}
-            />
-          </fieldset>
-        ))}
-      </div>
+      <LanguageColumns
+        errors={errors}
+        fields={[
+          {
+            name: 'title',
+            label: t('office.announcements.field.title'),
+            value: title,
+            onChange: setTitle,
+            maxLength: LIMITS.announcementTitleMax,
+          },
+          {
+            name: 'body',
+            label: t('office.announcements.field.body'),
+            value: body,
+            onChange: setBody,
+            maxLength: LIMITS.announcementBodyMax,
+            multiline: true,
+          },
+        ]}
+      />
       <section className="section" aria-labelledby="preview-title">
         <h2 id="preview-title">{t('office.announcements.preview')}</h2>
         <Preview title={title} body={body} publishedAt={existing?.publishedAt ?? null} />

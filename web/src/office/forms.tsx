@@ -127,6 +127,51 @@ export function MultilingualInput({
   );
 }
 
+export interface LanguageColumnField {
+  /** The field's path in the errors (`title` → `title.ar`…). */
+  name: string;
+  label: ReactNode;
+  value: Multilingual;
+  onChange(value: Multilingual): void;
+  maxLength: number;
+  multiline?: boolean;
+}
+
+/** Several multilingual fields written side by side: one column per language, each in its own language and direction. */
+export function LanguageColumns({ fields, errors }: { fields: LanguageColumnField[]; errors: Record<string, string | undefined> }) {
+  return (
+    <div className="lang-columns">
+      {LOCALES.map((l) => (
+        <fieldset key={l} className="lang-column">
+          <legend>
+            <span lang={HTML_LANG[l]} dir={LOCALE_DIR[l]}>
+              {ENDONYMS[l]}
+            </span>
+          </legend>
+          {fields.map((f) => (
+            <TextInput
+              key={f.name}
+              label={
+                <>
+                  {f.label}
+                  <span className="visually-hidden"> ({ENDONYMS[l]})</span>
+                </>
+              }
+              value={(f.value as Partial<Record<Locale, string>>)[l] ?? ''}
+              onChange={(text) => f.onChange({ ...f.value, [l]: text })}
+              error={errors[`${f.name}.${l}`]}
+              maxLength={f.maxLength}
+              multiline={f.multiline}
+              lang={HTML_LANG[l]}
+              dir={LOCALE_DIR[l]}
+            />
+          ))}
+        </fieldset>
+      ))}
+    </div>
+  );
+}
+
 /** Errors under one field path (`name` → `name`, `name.ar`…) re-keyed relative to it. */
 export function errorsUnder(errors: Record<string, string>, path: string): Record<string, string> {
   const out: Record<string, string> = {};

@@ -4,7 +4,7 @@ import { Button, Form } from 'react-aria-components';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { LIMITS } from '../../../../src/platform/limits';
 import { Icon } from '../../shared/Icon';
-import { ENDONYMS, HTML_LANG, LOCALE_DIR, LOCALES, type Multilingual, useMultilingual, useT } from '../../shared/i18n';
+import { type Multilingual, useMultilingual, useT } from '../../shared/i18n';
 import { ProblemMessage } from '../../shared/ProblemMessage';
 import { NotFoundPage, useDocumentTitle } from '../../shared/page';
 import {
@@ -13,6 +13,7 @@ import {
   errorsUnder,
   FormProblem,
   fieldErrorsOf,
+  LanguageColumns,
   MultilingualInput,
   type Option,
   SelectField,
@@ -237,46 +238,20 @@ function CategoryForm({ existing, justSaved }: { existing: Category | null; just
         ) : null}
         <p className="field-hint">{t('office.categories.languagesHint')}</p>
         {errors.name ? <p className="field-error">{errors.name}</p> : null}
-        <div className="lang-columns">
-          {LOCALES.map((l) => (
-            <fieldset key={l} className="lang-column">
-              <legend>
-                <span lang={HTML_LANG[l]} dir={LOCALE_DIR[l]}>
-                  {ENDONYMS[l]}
-                </span>
-              </legend>
-              <TextInput
-                label={
-                  <>
-                    {t('office.categories.name')}
-                    <span className="visually-hidden"> ({ENDONYMS[l]})</span>
-                  </>
-                }
-                value={(name as Record<string, string>)[l] ?? ''}
-                onChange={(text) => setName({ ...name, [l]: text })}
-                error={errors[`name.${l}`]}
-                maxLength={LIMITS.nameMax}
-                lang={HTML_LANG[l]}
-                dir={LOCALE_DIR[l]}
-              />
-              <TextInput
-                label={
-                  <>
-                    {t('office.categories.description')}
-                    <span className="visually-hidden"> ({ENDONYMS[l]})</span>
-                  </>
-                }
-                value={(description as Record<string, string>)[l] ?? ''}
-                onChange={(text) => setDescription({ ...description, [l]: text })}
-                error={errors[`description.${l}`]}
-                maxLength={LIMITS.descriptionMax}
-                multiline
-                lang={HTML_LANG[l]}
-                dir={LOCALE_DIR[l]}
-              />
-            </fieldset>
-          ))}
-        </div>
+        <LanguageColumns
+          errors={errors}
+          fields={[
+            { name: 'name', label: t('office.categories.name'), value: name, onChange: setName, maxLength: LIMITS.nameMax },
+            {
+              name: 'description',
+              label: t('office.categories.description'),
+              value: description,
+              onChange: setDescription,
+              maxLength: LIMITS.descriptionMax,
+              multiline: true,
+            },
+          ]}
+        />
         <fieldset className="ml-fieldset">
           <legend>{t('office.categories.settings')}</legend>
           <div className="field-row">
