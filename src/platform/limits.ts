@@ -45,6 +45,8 @@ export const LIMITS = {
   eservicesTrackingFailuresPerHour: 20,
   /** The longest extension of a deadline (art 17), in days. */
   eservicesExtensionDaysMax: 60,
+  /** A draft untouched this many days is deleted with its attachments (the portal says so). */
+  eservicesDraftDays: 30,
 } as const;
 
 /**

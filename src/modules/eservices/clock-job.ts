@@ -11,10 +11,12 @@
  * second run at the same `now` changes nothing.
  */
 import { sql } from 'kysely';
-import type { Actor } from '../../platform/audit/audit.js';
+import { type Actor, recordAudit } from '../../platform/audit/audit.js';
 import type { Database } from '../../platform/db/database.js';
 import { type Tx, withCommune } from '../../platform/db/tenant.js';
+import type { FileStore } from '../../platform/files/store.js';
 import type { CallContext } from '../../platform/http/context.js';
+import { LIMITS } from '../../platform/limits.js';
 import type { Links } from './notifications.js';
 import * as repo from './requests.repository.js';
 import { applyChange } from './transitions.js';
@@ -134,4 +136,32 @@ export async function runClocks(db: Database, links: Links, now = new Date()) {
     for (const [k, n] of Object.entries(await runCommuneClocks(db, c.id, now, links))) total[k] = (total[k] ?? 0) + n;
   }
   return total;
+}
+
+/**
+ * Deletes the drafts no one has touched for `LIMITS.eservicesDraftDays` days, in every commune,
+ * with their attachments' files (after the rows are gone: a file left by a crash is unreferenced,
+ * never a row without its file). Each deletion is in the audit log. Returns how many went.
+ */
+export async function purgeStaleDrafts(db: Database, files: FileStore, now: Date): Promise<number> {
+  const before = new Date(now.getTime() - LIMITS.eservicesDraftDays * 86_400_000);
+  const communes = await db.kysely.selectFrom('platform.commune').select('id').execute();
+  let purged = 0;
+  for (const c of communes) {
+    const deleted = await withCommune(db, c.id, async (trx) => {
+      const rows = await repo.deleteStaleDrafts(trx, before);
+      for (const r of rows) {
+        await recordAudit(trx, c.id, ACTOR, {
+          action: 'eservices.request.draft_purged',
+          entityType: 'eservice_request',
+          entityId: r.id,
+          before: { number: r.number, status: 'draft', attachments: r.fileKeys.length },
+        });
+      }
+      return rows;
+    });
+    for (const r of deleted) for (const key of r.fileKeys) await files.remove(key).catch(() => undefined);
+    purged += deleted.length;
+  }
+  return purged;
 }

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { as, createTestApp, login, loginAs, type Session, type TestApp } from '../../../test/helpers/app.js';
 import { multipart } from '../../../test/helpers/multipart.js';
 import { buildPdf, TINY_PNG } from '../../../test/helpers/pdf-fixtures.js';
-import { runClocks } from './clock-job.js';
+import { LIMITS } from '../../platform/limits.js';
+import { purgeStaleDrafts, runClocks } from './clock-job.js';
 import { verifyPdf } from './signing.js';
 
 const BASE = '/api/v1/eservices';
@@ -986,6 +987,30 @@ describe('retries, assignment, settings and the demo', () => {
 });
 
 describe('attachments of a draft', () => {
+  it('deletes a draft untouched for the set days with its files, in the audit log, and keeps recent drafts and deposited files', async () => {
+    const stale = await createDraft('building_permit_small');
+    await attach(stale, 'ownership_deed');
+    const recent = await createDraft('building_permit_small');
+    const deposited = await depositedPermit();
+    const files = storedFiles().length;
+    const now = Date.now();
+    const old = new Date(now - (LIMITS.eservicesDraftDays + 1) * DAY);
+    await setColumn(stale.number, 'updated_at', old);
+    // A deposited request is never a draft, however old.
+    await setColumn(deposited.number, 'updated_at', old);
+    expect(await purgeStaleDrafts(t.database.db, t.platform.files, new Date(now))).toBe(1);
+    expect((await tracked(stale, { url: `${BASE}/requests/${stale.number}` })).statusCode).toBe(404);
+    expect((await tracked(recent, { url: `${BASE}/requests/${recent.number}` })).json().status).toBe('draft');
+    expect((await tracked(deposited, { url: `${BASE}/requests/${deposited.number}` })).json().status).toBe('submitted');
+    expect(storedFiles().length).toBe(files - 1);
+    const { rows } = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM platform.audit_event
+       WHERE action = 'eservices.request.draft_purged' AND entity_id = ${stale.request.id}`.execute(t.database.db.kysely);
+    expect(rows[0]?.n).toBe(1);
+    // Again at the same time: nothing more to delete.
+    expect(await purgeStaleDrafts(t.database.db, t.platform.files, new Date(now))).toBe(0);
+  });
+
   it('removes an attachment from a draft, and none from a deposited file', async () => {
     const c = await createDraft('building_permit_small');
     const a = (await attach(c, 'ownership_deed')).json();

@@ -13,7 +13,7 @@ import type { App, Platform } from '../../platform/platform.js';
 import { adminRoutes } from './admin.routes.js';
 import { catalogRoutes } from './catalog.routes.js';
 import { CatalogService } from './catalog.service.js';
-import { CLOCK_JOB, runClocks } from './clock-job.js';
+import { CLOCK_JOB, purgeStaleDrafts, runClocks } from './clock-job.js';
 import { DocumentsService } from './documents.service.js';
 import { IndicatorsService } from './indicators.service.js';
 import { officeRoutes } from './office.routes.js';
@@ -56,6 +56,7 @@ export async function eservicesModule(app: App, platform: Platform) {
     // A test (or an operator replaying a day) may run the clocks at a chosen time.
     const at = typeof job.payload.now === 'string' ? new Date(job.payload.now) : new Date();
     await runClocks(db, links, at);
+    await purgeStaleDrafts(db, files, at);
     const communes = await db.kysely.selectFrom('platform.commune').select('id').execute();
     for (const c of communes) await withCommune(db, c.id, (trx) => purgeSubmissionKeys(trx));
   });

@@ -565,6 +565,16 @@ export async function insertSubmissionKey(
 }
 
 /** Forgets idempotency keys (and the secrets kept with them) after a day. */
+/** Deletes the drafts last changed before `before` (their attachments and history go with them); returns what was deleted. */
+export async function deleteStaleDrafts(trx: Tx, before: Date) {
+  const { rows } = await sql<{ id: string; number: string; fileKeys: string[] }>`
+    DELETE FROM eservices.request r
+     WHERE r.status = 'draft' AND r.updated_at < ${before}
+    RETURNING r.id, r.number,
+      ARRAY(SELECT a.file_key FROM eservices.attachment a WHERE a.request_id = r.id) AS file_keys`.execute(trx);
+  return rows;
+}
+
 export async function purgeSubmissionKeys(trx: Tx) {
   await tables(trx).deleteFrom('eservices.submissionKey').where('createdAt', '<', sql<Date>`now() - interval '1 day'`).execute();
 }

@@ -7,6 +7,7 @@
 import { type ReactNode, useEffect, useId, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { FIELD_LIMITS } from '../../../../src/modules/eservices/procedure';
+import { LIMITS } from '../../../../src/platform/limits';
 import { useFormat } from '../../shared/format';
 import { Icon } from '../../shared/Icon';
 import { ENDONYMS, useMultilingual, useT } from '../../shared/i18n';
@@ -178,6 +179,7 @@ export function explainValues(r: ServiceRequest, date: (iso: string) => string):
   values.completionDue = c.completionDueAt ? date(c.completionDueAt) : '—';
   values.appealUntil = c.appealUntil ? date(c.appealUntil) : '—';
   values.silence = r.procedure.silence;
+  values.draftDays = String(LIMITS.eservicesDraftDays);
   return values;
 }
 
