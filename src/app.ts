@@ -33,6 +33,7 @@ import { TelemetryService } from './platform/mqtt/telemetry.js';
 import { createMailer } from './platform/notify/mail.js';
 import { createSmsGateway } from './platform/notify/sms.js';
 import type { App, Platform } from './platform/platform.js';
+import { loadSecretKey, secretBox } from './platform/secrets/secret-box.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -66,7 +67,8 @@ export async function buildApp(config: Config, db: Database, readiness: Readines
   const mailer = createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: 'Madina <no-reply@madina.invalid>' });
   const sms = createSmsGateway({ smsUrl: config.smsUrl, dataDir: config.dataDir });
   const telemetry = new TelemetryService(config, db, app.log);
-  const platform: Platform = { config, db, auth, jobs, mailer, files: createFileStore(config.dataDir), telemetry };
+  const secrets = secretBox(loadSecretKey(config));
+  const platform: Platform = { config, db, auth, jobs, mailer, files: createFileStore(config.dataDir), telemetry, secrets };
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { decodeSecretKey } from './platform/secrets/secret-box.js';
 
 /** The platform's configuration, read once from the environment and validated. */
 export interface Config {
@@ -32,6 +33,8 @@ export interface Config {
   dbSocket: boolean;
   /** At start, build the front end (web/dist) when it is missing or older than its sources. */
   webBuild: boolean;
+  /** 32 bytes in base64 that seal the secrets kept in the database (several instances share it); unset: `dataDir/secrets.key`. */
+  secretsKey: string | undefined;
   /** An external MQTT broker (`mqtt://user:pass@host:1883`, `mqtts://…`); unset runs the embedded aedes broker. */
   mqttUrl: string | undefined;
   /** TCP port of the embedded broker (0: a free port chosen at start). */
@@ -107,6 +110,17 @@ function shareGroup(env: Env): string | undefined {
   return value;
 }
 
+function secretsKey(env: Env): string | undefined {
+  const value = env.SECRETS_KEY;
+  if (value === undefined || value === '') return undefined;
+  try {
+    decodeSecretKey(value, 'SECRETS_KEY');
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+  return value;
+}
+
 /** Reads the configuration from `env` (default `process.env`); throws ConfigError on a bad value. */
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = env.NODE_ENV ?? 'development';
@@ -145,6 +159,7 @@ export function loadConfig(env: Env = process.env): Config {
     demo,
     dbSocket: bool(env, 'DB_SOCKET', true),
     webBuild: bool(env, 'WEB_BUILD', nodeEnv !== 'test'),
+    secretsKey: secretsKey(env),
     mqttUrl: url(env, 'MQTT_URL', ['mqtt:', 'mqtts:']),
     // Tests start many servers at once: each takes a free port unless told otherwise.
     mqttPort: int(env, 'MQTT_PORT', nodeEnv === 'test' ? 0 : 1883, 0, 65535),

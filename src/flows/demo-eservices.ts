@@ -4,15 +4,12 @@ import {
   type Answers,
   BERKANE_PROCEDURES,
   countProcedures,
-  currentSigningKey,
   type Field,
   findProcedureByCode,
   foldsOf,
-  generateSigningKey,
   insertEvent,
   insertProcedure,
   insertRequest,
-  insertSigningKey,
   loadClock,
   nextNumber,
   type ProcedureDefinition,
@@ -115,23 +112,12 @@ function demoAnswers(p: ProcedureDefinition, place: { lat: number; lon: number }
 
 /**
  * The e-services demo of a commune: the departments the fiches need, Berkane's catalog (published,
- * marked demo), the commune's signing key, and a few demo requests in different states. Does
+ * marked demo) and a few demo requests in different states. Does
  * nothing for a part that already exists. The demo's urban planning requests are processed by
  * the admin account (commune-wide), or by an agent an admin adds to the division.
  */
 export async function seedEservicesDemo(trx: Tx, communeId: string, actor: Actor): Promise<boolean> {
-  let seeded = await ensureDepartments(trx, communeId, actor);
-  if (!(await currentSigningKey(trx))) {
-    const key = generateSigningKey();
-    await insertSigningKey(trx, communeId, key);
-    await recordAudit(trx, communeId, actor, {
-      action: 'eservices.signing_key.create',
-      entityType: 'eservice_signing_key',
-      entityId: key.fingerprint,
-      after: { fingerprint: key.fingerprint, publicKeyPem: key.publicKeyPem },
-    });
-    seeded = true;
-  }
+  const seeded = await ensureDepartments(trx, communeId, actor);
   if ((await countProcedures(trx)) > 0) return seeded;
   const ids = new Map<string, string>();
   for (const input of BERKANE_PROCEDURES) {

@@ -7,6 +7,7 @@ import type { FileStore } from './files/store.js';
 import type { JobRunner } from './jobs/jobs.js';
 import type { TelemetryService } from './mqtt/telemetry.js';
 import type { Mailer } from './notify/mail.js';
+import type { SecretBox } from './secrets/secret-box.js';
 
 /** The shared kernel handed to every module's plugin. */
 export interface Platform {
@@ -18,6 +19,8 @@ export interface Platform {
   files: FileStore;
   /** MQTT telemetry: modules register their device kinds here (src/platform/mqtt). */
   telemetry: TelemetryService;
+  /** Seals the secrets kept in the database (src/platform/secrets). */
+  secrets: SecretBox;
 }
 
 /** The Fastify instance with TypeBox types, as routes see it. */

@@ -8,6 +8,7 @@ import type { FileStore } from '../../platform/files/store.js';
 import type { CallContext } from '../../platform/http/context.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
 import { catalog as messages } from '../../platform/i18n/index.js';
+import type { SecretBox } from '../../platform/secrets/secret-box.js';
 import { sha256 } from './attachment-check.js';
 import type { Links } from './notifications.js';
 import { type DocumentData, documentPdf, type PdfCommune, type ReceiptData, receiptPdf } from './pdfs.js';
@@ -61,21 +62,22 @@ export class DocumentsService {
     readonly files: FileStore,
     private readonly links: Links,
     private readonly requests: RequestsService,
+    private readonly secrets: SecretBox,
   ) {}
 
-  /** The commune's current signing key, made (and audited) the first time one is needed. */
+  /** The commune's current signing key, made (and audited) the first time one is needed; its private half is sealed at rest. */
   async signingKey(trx: Tx, ctx: Pick<CallContext, 'communeId' | 'actor'>) {
     const current = await repo.currentSigningKey(trx);
-    if (current) return current;
+    if (current) return { ...current, privateKeyPem: this.secrets.open(current.privateKeyPem) };
     const key = generateSigningKey();
-    await repo.insertSigningKey(trx, ctx.communeId, key);
+    await repo.insertSigningKey(trx, ctx.communeId, { ...key, privateKeyPem: this.secrets.seal(key.privateKeyPem) });
     await recordAudit(trx, ctx.communeId, ctx.actor, {
       action: 'eservices.signing_key.create',
       entityType: 'eservice_signing_key',
       entityId: key.fingerprint,
       after: { fingerprint: key.fingerprint, publicKeyPem: key.publicKeyPem },
     });
-    return (await repo.currentSigningKey(trx))!;
+    return key;
   }
 
   /**

@@ -555,6 +555,10 @@ describe('the journey of a request', () => {
     const issued = await actOk(admin, id, { action: 'issue', holderVisible: false });
     const page = (await inject({ url: `${BASE}/verify/${issued.documents[0].code}` })).json();
     expect(page.holder).toBeNull();
+    // The commune's private key is sealed in the database, never stored as a PEM.
+    const keys = await sql<{ privateKeyPem: string }>`SELECT private_key_pem FROM eservices.signing_key`.execute(t.database.db.kysely);
+    expect(keys.rows.length).toBeGreaterThan(0);
+    for (const k of keys.rows) expect(k.privateKeyPem).toMatch(/^v1:[^:]+:[^:]+:[^:]+$/);
     expect((await inject({ url: `${BASE}/verify/AAAAAAAAAAAA` })).statusCode).toBe(404);
     expect((await inject({ url: `${BASE}/verify/not-a-code` })).statusCode).toBe(404);
   });

@@ -44,7 +44,7 @@ export async function eservicesModule(app: App, platform: Platform) {
     createLimit: LIMITS.eservicesRequestsPerHour,
     trackingFailureLimit: LIMITS.eservicesTrackingFailuresPerHour,
   });
-  const documents = new DocumentsService(db, files, links, requests);
+  const documents = new DocumentsService(db, files, links, requests, platform.secrets);
   const office = new OfficeService(db, requests, documents, links);
   await app.register(multipart);
   catalogRoutes(app, new CatalogService(db));
@@ -68,8 +68,8 @@ export { countProcedures, findProcedureByCode, insertProcedure } from './catalog
 export { foldsOf, prepareProcedure } from './catalog.service.js';
 export { runClocks } from './clock-job.js';
 export type { Answers, Field, ProcedureDefinition } from './procedure.js';
-export { currentSigningKey, insertEvent, insertRequest, insertSigningKey, nextNumber, updateRequest } from './requests.repository.js';
+export { insertEvent, insertRequest, nextNumber, updateRequest } from './requests.repository.js';
 export { BERKANE_PROCEDURES, SEED_DEPARTMENTS } from './seed-procedures.js';
-/** For the seed (a commune's key) and `madina verify` (a document checked offline). */
-export { generateSigningKey, verifyPdf } from './signing.js';
+/** For `madina verify` (a document checked offline). */
+export { verifyPdf } from './signing.js';
 export { loadClock } from './workflow.js';
