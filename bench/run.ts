@@ -6,6 +6,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runDeadlines } from './deadlines.js';
+import { runDetection } from './detection.js';
+import { runGis } from './gis.js';
 import { runIngest } from './ingest.js';
 import { BenchError, cleanup, cleanupSync, indent, ROOT } from './lib.js';
 import { runMe } from './me.js';
@@ -22,6 +24,8 @@ const BENCHES: Record<string, { title: string; run: () => Promise<BenchOutput> }
   ingest: { title: 'telemetry ingestion through MQTT into the database, beside Mosquitto and COPY', run: runIngest },
   pdfs: { title: 'e-services receipt and document PDFs on one core', run: runPdfs },
   deadlines: { title: 'e-services deadline clock over ten years of dates', run: runDeadlines },
+  detection: { title: 'lighting outage detection: fault reading over MQTT to its work order', run: runDetection },
+  gis: { title: 'OGC API – Features and vector tiles beside MapServer, on PostgreSQL and PGlite', run: runGis },
 };
 
 function machine(): string[] {

@@ -30,6 +30,7 @@ import { validatorCompiler } from './platform/http/validation.js';
 import { registerWeb, WEB_DIST } from './platform/http/web.js';
 import { JobRunner } from './platform/jobs/jobs.js';
 import { TelemetryService } from './platform/mqtt/telemetry.js';
+import { ngsiLdModule } from './platform/ngsi-ld/index.js';
 import { createMailer } from './platform/notify/mail.js';
 import { createSmsGateway } from './platform/notify/sms.js';
 import type { App, Platform } from './platform/platform.js';
@@ -130,6 +131,7 @@ export async function buildApp(config: Config, db: Database, readiness: Readines
   await app.register(eservicesModule, platform);
   await app.register(gisModule, platform);
   await app.register(lightingModule, platform);
+  await app.register(ngsiLdModule, platform);
   // Last: the web app's files and pages, at every path the routes above do not answer.
   await registerWeb(app, { distDir: WEB_DIST });
   return { app, platform, readiness };

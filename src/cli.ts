@@ -319,6 +319,38 @@ async function apiKeyAdd(options: { commune: string; name: string; permission: s
   });
 }
 
+// ── import ─────────────────────────────────────────────────────────────────────────────────────
+
+async function importOsmCommand(file: string, options: { commune: string }) {
+  const { existsSync } = await import('node:fs');
+  if (!existsSync(file)) throw new CliError(`no file ${file}`);
+  // Loading the app loads every module, and with them the OSM targets they register (lighting's lamps).
+  const [{ importOsmExtract }, { AppError }, { translator }] = await Promise.all([
+    import('./modules/gis/index.js'),
+    import('./platform/http/errors.js'),
+    import('./platform/i18n/index.js'),
+    import('./app.js'),
+  ]);
+  await withDatabase('import osm', true, async (db) => {
+    const commune = await communeByCode(db, options.commune);
+    const result = await importOsmExtract(db, commune.id, cliActor(), file).catch((error: unknown) => {
+      if (error instanceof AppError && error.detailKey) throw new CliError(translator('en').t(error.detailKey, error.values));
+      throw error;
+    });
+    const { nodes, ways, relations } = result.read;
+    print(`read ${nodes} nodes, ${ways} ways, ${relations} relations from ${file}`);
+    print(
+      table(
+        ['TARGET', 'WRITTEN'],
+        Object.entries(result.written).map(([target, n]) => [target, String(n)]),
+      ),
+    );
+    print(
+      `left out: ${result.outside} farther than 1 km from ${commune.code}, ${result.missingNodes} with missing nodes, ${result.brokenAreas} unclosed multipolygons`,
+    );
+  });
+}
+
 // ── seed ───────────────────────────────────────────────────────────────────────────────────────
 
 async function seedDemoCommand() {
@@ -541,6 +573,14 @@ export function buildProgram(): Command {
       if (module !== 'lighting') throw new CliError(`cannot simulate "${module}": only lighting is simulated so far`);
       return simulateLighting(options);
     });
+
+  const importer = program.command('import').description('import data files');
+  importer
+    .command('osm')
+    .description("import an OpenStreetMap extract (.osm.pbf or .osm) into the base layers and the modules' layers (all or nothing)")
+    .argument('<file>', 'the extract, e.g. cut with `osmium extract -p berkane_commune.geojson morocco.osm.pbf -o berkane.osm.pbf`')
+    .requiredOption('--commune <code>', 'the commune code')
+    .action(importOsmCommand);
 
   const seed = program.command('seed').description('sample data');
   seed.command('demo').description('seed the demo commune berkane and its demo accounts (refused in production)').action(seedDemoCommand);

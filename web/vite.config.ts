@@ -16,7 +16,10 @@ const rtlTextPlugin = path.join(path.dirname(require.resolve('@mapbox/mapbox-gl-
 // The dev server forwards the API to a running Madina server (MADINA_API, default :8080).
 const api = process.env.MADINA_API ?? 'http://localhost:8080';
 const proxy: Record<string, ProxyOptions> = Object.fromEntries(
-  ['/api', '/health', '/ready', '/docs', '/openapi.json'].map((prefix) => [prefix, { target: api, changeOrigin: false }]),
+  ['/api', '/health', '/ready', '/metrics', '/docs', '/openapi.json', '/ogc', '/tiles', '/open311', '/ngsi-ld'].map((prefix) => [
+    prefix,
+    { target: api, changeOrigin: false },
+  ]),
 );
 
 /**

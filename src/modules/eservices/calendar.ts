@@ -24,6 +24,8 @@
  * `deadlineAfter(resumedAt, daysLeft)` gives the new deadline: for calendar days exactly the old
  * one moved by the number of local days paused; paused and resumed the same day, the same one.
  */
+
+import { localDayNumber, startOfLocalDay, wallFormat } from '../../platform/time/local-time.js';
 import { dateOfDayNumber, dayNumberOf, type HolidayLookup } from './holidays.js';
 import { DEADLINE_KINDS, type DeadlineKind } from './procedure.js';
 
@@ -55,81 +57,8 @@ export interface DeadlineOptions {
   extendToWorkingDay?: boolean;
 }
 
-const DAY_MS = 86_400_000;
-
 // ---------------------------------------------------------------------------------------------
-// Local time through Intl.
-
-const wallFormats = new Map<string, Intl.DateTimeFormat>();
-
-function wallFormat(timeZone: string): Intl.DateTimeFormat {
-  let format = wallFormats.get(timeZone);
-  if (!format) {
-    if (typeof timeZone !== 'string' || timeZone === '') throw new Error(`not a time zone: ${JSON.stringify(timeZone)}`);
-    try {
-      format = new Intl.DateTimeFormat('en-US-u-ca-gregory-nu-latn', {
-        timeZone,
-        hourCycle: 'h23',
-        year: 'numeric',
-        month: 'numeric',
-        day: 'numeric',
-        hour: 'numeric',
-        minute: 'numeric',
-        second: 'numeric',
-      });
-    } catch {
-      throw new Error(`unknown time zone: ${JSON.stringify(timeZone)}`);
-    }
-    wallFormats.set(timeZone, format);
-  }
-  return format;
-}
-
-// en-US with a 24-hour clock formats as "3/30/2025, 23:05:09": parsed with a regular expression
-// (format() is several times faster than formatToParts()), formatToParts() when it does not match.
-const WALL_PATTERN = /^(\d{1,2})\/(\d{1,2})\/(\d{4}),? (\d{1,2}):(\d{2}):(\d{2})$/;
-
-/** The local wall-clock time of instant `t` in `timeZone`, as milliseconds of the same reading in UTC. */
-function wallClock(t: number, timeZone: string): number {
-  const format = wallFormat(timeZone);
-  const ms = ((t % 1000) + 1000) % 1000;
-  const m = WALL_PATTERN.exec(format.format(t));
-  if (m) return Date.UTC(Number(m[3]), Number(m[1]) - 1, Number(m[2]), Number(m[4]), Number(m[5]), Number(m[6])) + ms;
-  const value: Partial<Record<Intl.DateTimeFormatPartTypes, number>> = {};
-  for (const part of format.formatToParts(t)) value[part.type] = Number(part.value);
-  return Date.UTC(value.year ?? 0, (value.month ?? 1) - 1, value.day ?? 1, value.hour ?? 0, value.minute ?? 0, value.second ?? 0) + ms;
-}
-
-/** The local day number (days since 1970-01-01) of instant `t`. */
-function localDayNumber(t: number, timeZone: string): number {
-  return Math.floor(wallClock(t, timeZone) / DAY_MS);
-}
-
-/** The first instant of local day `dayNumber` (the earliest, when a clock goes back over midnight). */
-function startOfLocalDay(dayNumber: number, timeZone: string): number {
-  const midnight = dayNumber * DAY_MS;
-  // The offset a day before, at, and a day after: one of them is the offset in force at local
-  // midnight (zones change offset at most once in such a window).
-  let best = Number.POSITIVE_INFINITY;
-  const tried = new Set<number>();
-  for (const probe of [midnight, midnight - DAY_MS, midnight + DAY_MS]) {
-    const candidate = midnight - (wallClock(probe, timeZone) - probe);
-    if (tried.has(candidate)) continue;
-    tried.add(candidate);
-    if (wallClock(candidate, timeZone) === midnight && candidate < best) best = candidate;
-  }
-  if (best !== Number.POSITIVE_INFINITY) return best;
-  // Midnight does not exist that day (the clock jumps over it): the day starts at the jump,
-  // the first instant whose wall clock reads at least midnight.
-  let lo = midnight - 15 * 3_600_000; // offsets are within −12 h…+14 h
-  let hi = midnight + 15 * 3_600_000;
-  while (hi - lo > 1) {
-    const mid = Math.floor((lo + hi) / 2);
-    if (wallClock(mid, timeZone) >= midnight) hi = mid;
-    else lo = mid;
-  }
-  return hi;
-}
+// Local time through Intl (src/platform/time/local-time.ts).
 
 // The start of a local day never changes (for a given tz database): kept, per zone, up to a
 // bound (about 55 years of days) after which the cache starts over.

@@ -67,6 +67,8 @@ export { countProcedures, findProcedureByCode, insertProcedure } from './catalog
 /** For the demo seed (inside the commune's transaction; it records its own audit entries). */
 export { foldsOf, prepareProcedure } from './catalog.service.js';
 export { runClocks } from './clock-job.js';
+/** For the lighting calendars: the Hijri date of a day (Ramadan nights) and day numbers. */
+export { dateOfDayNumber, dayNumberOf, hijriOf } from './holidays.js';
 export type { Answers, Field, ProcedureDefinition } from './procedure.js';
 export { insertEvent, insertRequest, nextNumber, updateRequest } from './requests.repository.js';
 export { BERKANE_PROCEDURES, SEED_DEPARTMENTS } from './seed-procedures.js';

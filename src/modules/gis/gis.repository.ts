@@ -213,7 +213,7 @@ export async function insertFeature(
 }
 
 /** Marks a layer changed: its tiles' cache keys and ETags follow `updated_at`. */
-async function touchLayer(trx: Tx, layerId: string) {
+export async function touchLayer(trx: Tx, layerId: string) {
   await tables(trx).updateTable('gis.layer').set({ updatedAt: sql`clock_timestamp()` }).where('id', '=', layerId).execute();
 }
 
@@ -279,59 +279,6 @@ export async function nearCommune(trx: Tx, communeId: string, geometry: unknown,
     SELECT ST_DWithin(c.boundary::geography, ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(geometry)}), 4326)::geography, ${km * 1000}::float8) AS near
       FROM platform.commune c WHERE c.id = ${communeId}`.execute(trx);
   return rows[0]?.near === true;
-}
-
-export interface ImportOutcome {
-  imported: number;
-  /** Rows whose geometry was invalid and was repaired (ST_MakeValid). */
-  repaired: number[];
-  /** Rows whose geometry lies outside the commune's boundary (imported all the same). */
-  outside: number[];
-}
-
-/**
- * Inserts checked rows in `srid`, reprojected to WGS 84 by PostGIS, in the caller's transaction:
- * a row PostGIS cannot read, or whose repair changes its kind, throws with its row number and the
- * whole import rolls back.
- */
-export async function importRows(
-  trx: Tx,
-  communeId: string,
-  layer: { id: string; geometryType: string },
-  rows: { row: number; geometry: { geojson: unknown } | { wkt: string }; properties: Record<string, unknown> }[],
-  srid: number,
-  onRowError: (row: number) => Error,
-): Promise<ImportOutcome> {
-  const outcome: ImportOutcome = { imported: 0, repaired: [], outside: [] };
-  const family = layer.geometryType.replace(/^Multi/, '');
-  for (const r of rows) {
-    const source =
-      'wkt' in r.geometry
-        ? sql`ST_GeomFromText(${r.geometry.wkt}, ${srid}::int)`
-        : sql`ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(r.geometry.geojson)}), ${srid}::int)`;
-    let result: { id: string; valid: boolean; kind: string; inside: boolean } | undefined;
-    try {
-      const { rows: out } = await sql<{ id: string; valid: boolean; kind: string; inside: boolean }>`
-        WITH g AS (SELECT ST_Transform(${source}, 4326) AS raw),
-             v AS (SELECT raw, ST_IsValid(raw) AS valid, ST_MakeValid(raw) AS geom FROM g),
-             f AS (INSERT INTO gis.feature (commune_id, layer_id, properties, geom)
-                   SELECT ${communeId}, ${layer.id}, ${JSON.stringify(r.properties)}::jsonb, geom FROM v
-                    WHERE replace(GeometryType(geom), 'MULTI', '') = upper(${family}) OR ${family === 'Geometry'}
-                   RETURNING id, geom)
-        SELECT f.id::text AS id, v.valid, GeometryType(v.geom) AS kind,
-               coalesce((SELECT ST_Intersects(c.boundary, f.geom) FROM platform.commune c WHERE c.id = ${communeId}), false) AS inside
-          FROM v LEFT JOIN f ON true`.execute(trx);
-      result = out[0];
-    } catch {
-      throw onRowError(r.row);
-    }
-    if (!result?.id) throw onRowError(r.row);
-    outcome.imported++;
-    if (!result.valid) outcome.repaired.push(r.row);
-    if (!result.inside) outcome.outside.push(r.row);
-  }
-  await touchLayer(trx, layer.id);
-  return outcome;
 }
 
 /** Every feature of a layer, in id order, with its geometry as GeoJSON and as WKT (WGS 84). */

@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import type { FastifyRequest } from 'fastify';
 import { recordAudit } from '../../platform/audit/audit.js';
 import { authorize, holds } from '../../platform/auth/principal.js';
@@ -8,7 +9,7 @@ import { AppError, conflict, notFound, unauthenticated } from '../../platform/ht
 import { checkGeometry, checkProperties } from './features.js';
 import type { FeatureFilter, LayerRow, LayerValues, OutputCrs } from './gis.repository.js';
 import * as repo from './gis.repository.js';
-import { declaredSrid, IMPORT_CRS, type ImportSrid, parseCsv, parseGeoJson } from './import.js';
+import { importOsmExtract } from './osm/import.js';
 
 export const READ_PRIVATE = 'gis.layers.read';
 export const MANAGE = 'gis.layers.manage';
@@ -20,7 +21,7 @@ export interface FeatureInput {
 }
 
 /** How far from the commune's boundary a drawn feature may lie (neighbouring areas appear on its maps). */
-const REACH_KM = 50;
+export const REACH_KM = 50;
 
 const refuse = (errors: { pointer: string; key: string }[]) => {
   if (errors.length) throw new AppError('validation_failed', 400, undefined, {}, errors);
@@ -175,46 +176,16 @@ export class GisService {
   }
 
   /**
-   * Imports a GeoJSON or CSV file into a layer, all or nothing: every row is checked first (errors
-   * name their rows), then inserted reprojected from `srid` to WGS 84; invalid geometries are
-   * repaired when the repair keeps their kind; rows outside the commune are reported.
+   * Imports an OpenStreetMap extract (staff who manage the commune's map): `receive` brings the
+   * uploaded file to disk once the caller is known to be allowed; the file is removed afterwards.
    */
-  importFile(ctx: CallContext, code: string, file: Buffer, srid: ImportSrid | undefined) {
-    return withCommune(this.db, ctx.communeId, async (trx) => {
-      const layer = await this.editable(trx, ctx, code);
-      if (file.subarray(0, 4).equals(Buffer.from('PK\x03\x04', 'latin1'))) {
-        throw new AppError('unsupported_media_type', 415, 'problem.gis.import.format.detail');
-      }
-      const text = file.toString('utf8');
-      const isJson = /^\s*[{[]/.test(text.replace(/^\uFEFF/, ''));
-      const declared = isJson ? declaredSrid(text) : undefined;
-      if (declared !== undefined && srid !== undefined && declared !== srid)
-        refuse([{ pointer: '/query/crs', key: 'problem.gis.import.crs_conflict' }]);
-      const chosen = srid ?? declared ?? 4326;
-      if (!(IMPORT_CRS as readonly number[]).includes(chosen)) refuse([{ pointer: '/query/crs', key: 'problem.gis.import.crs' }]);
-      // Degrees are checked for range; metres of a projected system only for being numbers.
-      const projected = chosen !== 4326 && chosen !== 4261;
-      const parsed = isJson ? parseGeoJson(text, layer, projected) : parseCsv(text, layer, projected);
-      refuse(parsed.errors);
-      if (parsed.rows.length === 0) refuse([{ pointer: '/file', key: 'problem.gis.import.empty' }]);
-      const outcome = await repo.importRows(
-        trx,
-        ctx.communeId,
-        layer,
-        parsed.rows,
-        chosen,
-        (row) =>
-          new AppError('validation_failed', 400, 'problem.gis.import.rows.detail', {}, [
-            { pointer: `/rows/${row}/geometry`, key: 'problem.gis.import.geometry' },
-          ]),
-      );
-      await recordAudit(trx, ctx.communeId, ctx.actor, {
-        action: 'gis.layer.import',
-        entityType: `layer:${layer.code}`,
-        entityId: layer.id,
-        after: { ...outcome, srid: chosen, format: isJson ? 'geojson' : 'csv', ignored: parsed.ignored },
-      });
-      return { ...outcome, srid: chosen, ignored: parsed.ignored };
-    });
+  async importOsm(ctx: CallContext, receive: () => Promise<string>) {
+    authorize(ctx.principal, MANAGE);
+    const file = await receive();
+    try {
+      return await importOsmExtract(this.db, ctx.communeId, ctx.actor, file);
+    } finally {
+      await rm(file, { force: true });
+    }
   }
 }

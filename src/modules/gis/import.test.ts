@@ -115,7 +115,7 @@ describe('exporting a layer', () => {
 
 describe('bad files are refused, naming the rows, and nothing is imported', () => {
   const cases: [string, () => Buffer | string, number, string?][] = [
-    ['a zip (a shapefile is not supported yet)', () => Buffer.from('PK\x03\x04rest-of-zip', 'latin1'), 415],
+    ['a zip that is not a readable archive', () => Buffer.from('PK\x03\x04rest-of-zip', 'latin1'), 415],
     ['CSV with broken quoting', () => 'name,lon,lat\n"open,1,2\nb,3,4\n', 400],
     [
       'GeoJSON with NaN',

@@ -1,19 +1,23 @@
 import multipart from '@fastify/multipart';
 import { Type } from 'typebox';
 import { contextOf } from '../../platform/http/context.js';
-import { AppError, invalid } from '../../platform/http/errors.js';
+import { invalid } from '../../platform/http/errors.js';
 import { Binary, multilingual, Nullable, problemResponses, Strict, TextOut, Uuid } from '../../platform/http/schemas.js';
 import { LIMITS } from '../../platform/limits.js';
 import type { App, Platform } from '../../platform/platform.js';
+import { writeGeoPackage } from './formats/geopackage.js';
+import { canWriteShapefile, writeShapefileZip } from './formats/shapefile-write.js';
 import { ATTRIBUTE_TYPES, type AttributeType, GEOMETRY_TYPES, type GeometryType, type LayerRow } from './gis.repository.js';
 import { GisService } from './gis.service.js';
-import { IMPORT_CRS, type ImportSrid } from './import.js';
+import { receiveFor } from './imports.routes.js';
+import { Code, CrsQuery, ImportResultSchema } from './imports.schemas.js';
+import type { ImportsService } from './imports.service.js';
+import { BASEMAP_LAYERS } from './tiles.js';
 
-/** The largest import file; larger ones are refused as soon as the limit is reached. */
-const IMPORT_BYTES_MAX = 50 * 1024 * 1024;
+type ExportFormat = 'geojson' | 'csv' | 'gpkg' | 'shapefile';
+const GPKG_TYPES = { string: 'TEXT', integer: 'INTEGER', number: 'REAL', boolean: 'BOOLEAN', date: 'DATE', datetime: 'DATETIME' } as const;
 
 const tags = ['gis: layers'];
-const Code = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,62}$' });
 const AttributeName = Type.String({ pattern: '^[a-z][a-z0-9_]{0,62}$' });
 const GeometryTypeT = Type.Unsafe<GeometryType>({ type: 'string', enum: [...GEOMETRY_TYPES] });
 const Attribute = Strict({
@@ -40,6 +44,7 @@ const LayerResponse = Type.Object({
   attributes: Type.Array(Type.Object({ name: Type.String(), type: Type.String(), title: TextOut, required: Type.Boolean() })),
   isPublic: Type.Boolean(),
   timeAttribute: Nullable(Type.String()),
+  basemap: Type.Boolean({ description: 'drawn by the combined base map (/tiles/basemap.json): maps need not draw it again' }),
   extent: Nullable(Type.Array(Type.Number(), { minItems: 4, maxItems: 4 })),
   links: Type.Object({ ogc: Type.String(), tiles: Type.String() }),
 });
@@ -59,12 +64,13 @@ const present = (layer: LayerRow, extent: number[] | null) => ({
   attributes: layer.attributes,
   isPublic: layer.isPublic,
   timeAttribute: layer.timeAttribute,
+  basemap: BASEMAP_LAYERS.some((b) => b.code === layer.code),
   extent,
   links: { ogc: `/ogc/collections/${layer.code}`, tiles: `/tiles/${layer.code}.json` },
 });
 
 /** The layer registry and the editor's writes under `/api/v1/gis` (reading features is OGC API – Features' job). */
-export async function layersRoutes(app: App, { db }: Platform) {
+export async function layersRoutes(app: App, { db }: Platform, imports: ImportsService) {
   const gis = new GisService(db);
   await app.register(multipart);
   const write = problemResponses(400, 401, 403, 404, 409, 413, 415);
@@ -141,35 +147,19 @@ export async function layersRoutes(app: App, { db }: Platform) {
     {
       schema: {
         tags,
-        summary: 'Import a GeoJSON or CSV file (multipart field "file") into a layer, all or nothing',
+        summary: 'Import a small file (multipart field "file") into a layer at once, all or nothing',
         description:
-          'CSV: longitude/latitude columns (lon, lng, longitude, x / lat, latitude, y) or a WKT column (wkt, geometry). The coordinates are in `crs` (EPSG code: 4326 by default, or the one a GeoJSON file names): 4261 Merchich, 26191 Nord Maroc, 26192 Sud Maroc, 26194 Sahara Nord, 26195 Sahara Sud, 3857. Rows with errors are listed with their numbers and nothing is imported; invalid geometries are repaired when the repair keeps their kind; rows outside the commune are reported.',
+          'The same import as `POST /api/v1/gis/layers/{code}/imports`, waited for: GeoJSON, CSV (longitude/latitude columns — lon, lng, longitude, x / lat, latitude, y — or a WKT column — wkt, geometry), zipped Shapefile or GeoPackage. The coordinates are in `crs` (EPSG code), else the one the file names, else 4326: 4261 Merchich, 26191 Nord Maroc, 26192 Sud Maroc, 26194 Sahara Nord, 26195 Sahara Sud, 3857. Rows with errors are listed with their numbers and nothing is imported; invalid geometries are repaired when the repair keeps their kind; rows outside the commune are reported.',
         params: Strict({ code: Code }),
-        querystring: Strict({ crs: Type.Optional(Type.Unsafe<ImportSrid>({ type: 'integer', enum: [...IMPORT_CRS] })) }),
+        querystring: CrsQuery,
         consumes: ['multipart/form-data'],
-        response: {
-          200: Type.Object({
-            imported: Type.Integer(),
-            repaired: Type.Array(Type.Integer(), { description: 'rows whose geometry was repaired' }),
-            outside: Type.Array(Type.Integer(), { description: "rows outside the commune's boundary" }),
-            srid: Type.Integer(),
-            ignored: Type.Array(Type.String(), { description: 'columns the layer has no attribute for' }),
-          }),
-          ...write,
-        },
+        response: { 200: Type.Object({ ...ImportResultSchema.properties, srid: Type.Integer() }), ...write },
       },
     },
     async (request) => {
-      if (!request.isMultipart()) throw new AppError('unsupported_media_type', 415, 'problem.gis.import.format.detail');
-      const part = await request.file({ limits: { fileSize: IMPORT_BYTES_MAX, files: 1, fields: 0 } });
-      if (part?.fieldname !== 'file') throw invalid('/body/file', 'problem.field.required');
-      // The stream stops at the limit: a huge file is never read whole.
-      const data = await part.toBuffer().catch((err: { code?: string }) => {
-        if (err.code === 'FST_REQ_FILE_TOO_LARGE')
-          throw new AppError('payload_too_large', 413, 'problem.gis.import.too_large.detail', { max: IMPORT_BYTES_MAX / 1024 / 1024 });
-        throw err;
-      });
-      return gis.importFile(contextOf(request), request.params.code, data, request.query.crs);
+      const { layer, upload } = await receiveFor(request, imports, request.params.code);
+      const ctx = contextOf(request);
+      return imports.runNow(ctx, await imports.create(ctx, layer, upload, request.query.crs, { queue: false }));
     },
   );
   app.get(
@@ -177,17 +167,37 @@ export async function layersRoutes(app: App, { db }: Platform) {
     {
       schema: {
         tags,
-        summary: 'Every feature of a layer the caller may read, as a GeoJSON file or a CSV file (WKT geometry, WGS 84)',
+        summary: 'Every feature of a layer the caller may read: GeoJSON, CSV (WKT geometry), GeoPackage or zipped Shapefile, in WGS 84',
         params: Strict({ code: Code }),
-        querystring: Strict({ format: Type.Unsafe<'geojson' | 'csv'>({ type: 'string', enum: ['geojson', 'csv'] }) }),
+        querystring: Strict({
+          format: Type.Unsafe<ExportFormat>({ type: 'string', enum: ['geojson', 'csv', 'gpkg', 'shapefile'] }),
+        }),
         response: { 200: Binary, ...problemResponses(400, 401, 404) },
       },
     },
     async (request, reply) => {
+      const { format } = request.query;
+      const disposition = (name: string) => reply.header('content-disposition', `attachment; filename="${name}"`);
+      if (format === 'gpkg' || format === 'shapefile') {
+        const layer = await gis.readableLayer(request, request.params.code);
+        const rows = await imports.exportRows(request.commune.id, layer.id);
+        if (format === 'gpkg') {
+          const columns = layer.attributes.map((a) => ({ name: a.name, type: GPKG_TYPES[a.type] }));
+          const title = layer.title.fr ?? layer.title.ar ?? layer.code;
+          const features = rows.map((r) => ({ properties: r.properties, wkb: r.wkb, envelope: r.envelope }));
+          disposition(`${layer.code}.gpkg`);
+          return reply
+            .type('application/geopackage+sqlite3')
+            .send(await writeGeoPackage(layer.code, title, layer.geometryType, columns, features));
+        }
+        if (!canWriteShapefile(layer.geometryType)) throw invalid('/query/format', 'problem.gis.export.shapefile_mixed');
+        const features = rows.map((r) => ({ geometry: r.clockwise, properties: r.properties }));
+        disposition(`${layer.code}.zip`);
+        return reply.type('application/zip').send(await writeShapefileZip(layer.code, layer.geometryType, layer.attributes, features));
+      }
       const { layer, rows } = await gis.export(request, request.params.code);
-      const name = `${layer.code}.${request.query.format === 'csv' ? 'csv' : 'geojson'}`;
-      reply.header('content-disposition', `attachment; filename="${name}"`);
-      if (request.query.format === 'csv') {
+      disposition(`${layer.code}.${format === 'csv' ? 'csv' : 'geojson'}`);
+      if (format === 'csv') {
         const columns = layer.attributes.map((a) => a.name);
         const cell = (v: unknown) => {
           const text = v === null || v === undefined ? '' : String(v);

@@ -116,6 +116,12 @@ describe('the layer registry and the editor', () => {
     expect(anonymous).not.toContain('parcels');
     expect(staff).toContain('parcels');
   });
+
+  it('says which layers the combined base map draws already (the portal map does not draw them twice)', async () => {
+    const items: { code: string; basemap: boolean }[] = (await inject({ url: '/api/v1/gis/layers' })).json().items;
+    expect(items.find((l) => l.code === 'province_communes')?.basemap).toBe(true);
+    expect(items.find((l) => l.code === 'markets')?.basemap).toBe(false);
+  });
 });
 
 describe('bad drawings are refused and change nothing', () => {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { type Actor, recordAudit } from '../../platform/audit/audit.js';
 import type { Tx } from '../../platform/db/tenant.js';
 import { countCabinets, insertDemoInventory } from './lighting.repository.js';
+import { seedScheduleDemo } from './schedule-demo.js';
 
 /**
  * The size of the demo inventory. Berkane (~110,000 inhabitants) would have some 8,000–10,000
@@ -35,5 +36,6 @@ export async function seedLightingDemo(trx: Tx, communeId: string, communeCode: 
     entityId: null,
     after: { cabinets: DEMO_CABINETS, luminaires: DEMO_LUMINAIRES, isDemo: true },
   });
+  await seedScheduleDemo(trx, communeId, actor);
   return true;
 }

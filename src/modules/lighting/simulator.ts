@@ -64,6 +64,8 @@ export interface Place {
 /** Generates the readings of a set of devices; keeps each device's counters and faults. */
 export class LightingReadings {
   private readonly states = new Map<string, DeviceState>();
+  /** The level each luminaire was last commanded (its retained `…/commands` message), if any. */
+  private readonly commanded = new Map<string, number>();
   private readonly hourOf: Intl.DateTimeFormat;
 
   constructor(
@@ -94,6 +96,16 @@ export class LightingReadings {
     return hour >= 23 || hour < 5 ? 70 : 100;
   }
 
+  /** Follows a command (docs/mqtt.md): a payload without a dimLevel of 0–100 is ignored. */
+  command(deviceId: string, payload: Buffer): void {
+    try {
+      const level = (JSON.parse(payload.toString()) as { dimLevel?: unknown }).dimLevel;
+      if (typeof level === 'number' && Number.isInteger(level) && level >= 0 && level <= 100) this.commanded.set(deviceId, level);
+    } catch {
+      // not JSON: ignored, as a real controller would
+    }
+  }
+
   private noise(spread: number): number {
     return 1 + (this.random() * 2 - 1) * spread;
   }
@@ -110,9 +122,10 @@ export class LightingReadings {
       if (pick < 0.6) s.fault = STICKY_LUMINAIRE[Math.floor(this.random() * STICKY_LUMINAIRE.length)] ?? 'lamp_failure';
       else passing = PASSING_LUMINAIRE[Math.floor(this.random() * PASSING_LUMINAIRE.length)] ?? 'over_voltage';
     }
-    const on = isNight(at, this.place.lat, this.place.lon);
+    const commanded = this.commanded.get(device.deviceId);
+    const on = commanded === undefined ? isNight(at, this.place.lat, this.place.lon) : commanded > 0;
     const rated = device.powerRating ?? 100;
-    const dim = on ? this.dimLevel(device, at) : 0;
+    const dim = commanded ?? (on ? this.dimLevel(device, at) : 0);
     const losses = device.technology === 'LED' ? 1.05 : 1.1;
     const dark = s.fault === 'lamp_failure' || s.fault === 'driver_failure';
     let voltage = 230 * this.noise(0.012);
@@ -266,7 +279,8 @@ export function runSimulator(o: SimulatorOptions): SimulatorRun {
 
   o.devices.forEach((device, i) => {
     const kind = device.kind;
-    const topic = (channel: 'telemetry' | 'state') => deviceTopic({ commune: o.communeCode, kind, deviceId: device.deviceId, channel });
+    const topic = (channel: 'telemetry' | 'state' | 'commands') =>
+      deviceTopic({ commune: o.communeCode, kind, deviceId: device.deviceId, channel });
     // Connections are spread over the first seconds, as a city's controllers would after a restart.
     const start = setTimeout(
       () => {
@@ -281,7 +295,12 @@ export function runSimulator(o: SimulatorOptions): SimulatorRun {
         });
         clients.push(client);
         client.on('error', () => {});
-        client.on('connect', () => client.publish(topic('state'), '{"online":true}', { qos: 1, retain: true }));
+        client.on('connect', () => {
+          client.publish(topic('state'), '{"online":true}', { qos: 1, retain: true });
+          // Luminaires follow the schedules' commands (retained: the current one arrives at once).
+          if (kind === 'luminaire') client.subscribe(topic('commands'), { qos: 1 });
+        });
+        client.on('message', (_topic, payload) => readings.command(device.deviceId, payload));
         let sent = 0;
         let answered = 0;
         const publish = () => {

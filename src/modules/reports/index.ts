@@ -19,3 +19,5 @@ export { type Attribute, countCategories, insertCategory, listCategories } from 
 /** Used by the demo seed for its demonstration reports. */
 export { insertReport, insertUpdate } from './reports.repository.js';
 export { reportsRoutes as reportsModule } from './reports.routes.js';
+/** Other modules' reactions to a newly filed report (inside its transaction). */
+export { type FiledReport, onReportFiled, type ReportFiledListener } from './reports.service.js';

@@ -57,6 +57,24 @@ const fieldError = (pointer: string, key: string) => new AppError('validation_fa
 export const outsideCommune = (pointer: string) =>
   new AppError('outside_commune', 422, 'problem.outside_commune.detail', {}, [{ pointer, key: 'problem.outside_commune.title' }]);
 
+/** What another module learns of a newly filed report. */
+export interface FiledReport {
+  id: string;
+  groupCode: string | null;
+  lat: number | null;
+  lon: number | null;
+}
+export type ReportFiledListener = (trx: Tx, ctx: CallContext, report: FiledReport) => Promise<void>;
+const filedListeners = new Map<string, ReportFiledListener>();
+
+/**
+ * Another module's reaction to a new report, under its name, inside the filing transaction
+ * (e.g. lighting links a dark-lamp report to the work order its telemetry already opened).
+ */
+export function onReportFiled(name: string, listener: ReportFiledListener) {
+  filedListeners.set(name, listener);
+}
+
 function requestHash(s: Submission) {
   return createHash('sha256').update(JSON.stringify(s)).digest('hex');
 }
@@ -188,6 +206,9 @@ export class ReportsService {
       after: auditView(report),
     });
     await queueConfirmation(trx, ctx.communeId, report, secret, this.options.links);
+    for (const listener of filedListeners.values()) {
+      await listener(trx, ctx, { id, groupCode: report.groupCode, lat: report.lat, lon: report.lon });
+    }
     // A new report's history is its creation, and it has no photo yet: nothing more to read.
     const updates = [
       { ...created, reportId: id, kind: 'created' as const, status: 'open' as const, text: null, isPublic: true, authorLabel: null },

@@ -18,6 +18,7 @@ export {
   changeWorkOrder,
   createWorkOrder,
   findWorkOrderBySource,
+  linkWorkOrderSource,
   onWorkOrderEvent,
   type Source,
   type WorkOrderEvent,

@@ -96,6 +96,20 @@ export async function createWorkOrder(trx: Tx, ctx: CallContext, input: WorkOrde
 
 export { findWorkOrderBySource } from './workorders.repository.js';
 
+/**
+ * Links one more source to an existing work order inside the caller's transaction (e.g. a
+ * citizen's report of a fault the telemetry already reported), and records it in the audit log.
+ */
+export async function linkWorkOrderSource(trx: Tx, ctx: CallContext, workOrder: WorkOrderRow, source: Source) {
+  await repo.linkSource(trx, ctx.communeId, workOrder.id, source.type, source.id);
+  await recordAudit(trx, ctx.communeId, ctx.actor, {
+    action: 'workorders.work_order.link_source',
+    entityType: 'work_order',
+    entityId: workOrder.id,
+    after: { source },
+  });
+}
+
 export interface WorkOrderChanges {
   title?: string;
   description?: string | null;

@@ -3,7 +3,6 @@ import addFormatsModule from 'ajv-formats';
 import type { TSchema } from 'typebox';
 import type { Tx } from '../db/tenant.js';
 import { KIND } from './topics.js';
-import type { StateRow } from './writer.js';
 
 // ajv-formats is CommonJS with a default export.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -39,6 +38,15 @@ export interface DeviceKind<P extends TelemetryEnvelope = TelemetryEnvelope> {
   toRow(payload: P): unknown[];
   /** The device's latest state as the maps read it (default: the row's values by column name). */
   toState?(payload: P): Record<string, unknown>;
+}
+
+/** A device's latest state as one batch gives it (the newest reading of the batch per device). */
+export interface StateRow {
+  deviceId: string;
+  kind: string;
+  observedAt: string;
+  receivedAt: string;
+  data: Record<string, unknown>;
 }
 
 /**

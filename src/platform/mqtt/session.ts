@@ -42,6 +42,17 @@ interface Pending {
   done: boolean;
 }
 
+/** A QoS 1 message this session published, until the broker's PUBACK. */
+interface Outgoing {
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+export interface PublishOptions {
+  retain: boolean;
+  qos: 0 | 1;
+}
+
 export class MqttSession {
   private stream: Duplex | undefined;
   private parser: ReturnType<typeof mqttPacket.parser> | undefined;
@@ -54,7 +65,9 @@ export class MqttSession {
   private pingTimer: NodeJS.Timeout | undefined;
   private lastPacketAt = 0;
   private backoffMs = 250;
-  private subscribeId = 1;
+  private packetIds = 1;
+  /** Our QoS 1 publishes of the current connection awaiting their PUBACK, by packet id. */
+  private outgoing = new Map<number, Outgoing>();
   private ackScheduled = false;
   connected = false;
 
@@ -154,7 +167,7 @@ export class MqttSession {
         this.backoffMs = 250;
         this.write({
           cmd: 'subscribe',
-          messageId: this.subscribeId++ & 0xffff || 1,
+          messageId: this.nextPacketId(),
           subscriptions: this.options.topics.map((topic) => ({ topic, qos: 1 })),
         } as Packet);
         clearInterval(this.pingTimer);
@@ -184,6 +197,16 @@ export class MqttSession {
       case 'publish':
         this.receive(generation, packet as IPublishPacket);
         return;
+      case 'puback': {
+        const { messageId, reasonCode } = packet as { messageId: number; reasonCode?: number };
+        const waiting = this.outgoing.get(messageId);
+        this.outgoing.delete(messageId);
+        // MQTT 5: a reason code of 0x80 or more is a refusal (e.g. not authorized by the ACL).
+        if (reasonCode !== undefined && reasonCode >= 0x80)
+          waiting?.reject(new Error(`mqtt: the broker refused the publish (reason ${reasonCode})`));
+        else waiting?.resolve();
+        return;
+      }
       case 'pubrel':
         // Only after a QoS 2 PUBREC, which this session never sends (it subscribes with QoS 1).
         this.write({ cmd: 'pubcomp', messageId: (packet as { messageId: number }).messageId } as Packet);
@@ -213,6 +236,33 @@ export class MqttSession {
       entry.done = true;
       this.flushAcks();
     });
+  }
+
+  /**
+   * Publishes as the platform (e.g. a command to a device). QoS 1 resolves on the broker's PUBACK;
+   * it rejects when the session is not connected or the connection drops first (the caller tries
+   * again: a retained command published twice is the same command).
+   */
+  publish(topic: string, payload: Buffer | string, options: PublishOptions): Promise<void> {
+    if (!this.connected) return Promise.reject(new Error('mqtt: not connected to the broker'));
+    if (options.qos === 0) {
+      this.write({ cmd: 'publish', topic, payload, qos: 0, retain: options.retain, dup: false } as Packet);
+      return Promise.resolve();
+    }
+    const messageId = this.nextPacketId();
+    return new Promise<void>((resolve, reject) => {
+      this.outgoing.set(messageId, { resolve, reject });
+      this.write({ cmd: 'publish', topic, payload, qos: 1, retain: options.retain, dup: false, messageId } as Packet);
+    });
+  }
+
+  /** A packet id (1–65,535) not held by one of our publishes awaiting its PUBACK. */
+  private nextPacketId(): number {
+    for (;;) {
+      const id = this.packetIds;
+      this.packetIds = (this.packetIds % 0xffff) + 1;
+      if (!this.outgoing.has(id)) return id;
+    }
   }
 
   /** Sends the PUBACKs of the leading run of finished messages, in one write, once the current batch of acks is marked. */
@@ -258,6 +308,9 @@ export class MqttSession {
     if (generation !== this.generation) return;
     this.generation++; // stale acknowledgements of this connection are ignored from now on
     this.pending = [];
+    const unacknowledged = [...this.outgoing.values()];
+    this.outgoing.clear();
+    for (const o of unacknowledged) o.reject(error ?? new Error('mqtt: the connection closed before the broker acknowledged the publish'));
     const wasConnected = this.connected;
     this.connected = false;
     clearInterval(this.pingTimer);

@@ -7,7 +7,7 @@ import { deviceCredentials, recordConnected } from './devices.repository.js';
 import { Ingestion } from './ingestion.js';
 import { type DeviceKind, DeviceKindRegistry, type StoredListener, type TelemetryEnvelope } from './kinds.js';
 import { createTelemetryMetrics, type TelemetryMetrics } from './metrics.js';
-import { MqttSession, urlCredentials, urlTransport } from './session.js';
+import { MqttSession, type PublishOptions, urlCredentials, urlTransport } from './session.js';
 import { ingestionTopics } from './topics.js';
 import { ensurePartitions, partitionedTables, purgeDeadLetters } from './writer.js';
 
@@ -206,6 +206,16 @@ export class TelemetryService {
   /** The embedded broker's port once it listens. */
   get port(): number | undefined {
     return this.listener?.state === 'listening' ? this.listener.port : undefined;
+  }
+
+  /**
+   * Publishes as the platform through the ingestion's session, on the embedded broker or MQTT_URL
+   * alike (e.g. a retained QoS 1 command to a device's `…/commands` topic). Resolves once the
+   * broker acknowledged it (QoS 1); rejects when the broker is not reachable now.
+   */
+  publish(topic: string, payload: Buffer | string, options: PublishOptions): Promise<void> {
+    if (!this.session) return Promise.reject(new Error('mqtt: telemetry is not started'));
+    return this.session.publish(topic, payload, options);
   }
 
   /** A device was disabled or given a new secret: refuse its old credentials now and drop its connection. */

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { Tx } from '../db/tenant.js';
-import type { CompiledKind } from './kinds.js';
+import type { CompiledKind, StateRow } from './kinds.js';
 
 /** One reading ready for its kind's table: the fixed columns, then the kind's own in order. */
 export interface ReadingRow {
@@ -9,14 +9,6 @@ export interface ReadingRow {
   observedAt: string;
   receivedAt: string;
   values: unknown[];
-}
-
-export interface StateRow {
-  deviceId: string;
-  kind: string;
-  observedAt: string;
-  receivedAt: string;
-  data: Record<string, unknown>;
 }
 
 export interface DeadLetterRow {

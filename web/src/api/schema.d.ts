@@ -16013,6 +16013,8 @@ export interface paths {
                                 }[];
                                 isPublic: boolean;
                                 timeAttribute: string | null;
+                                /** @description drawn by the combined base map (/tiles/basemap.json): maps need not draw it again */
+                                basemap: boolean;
                                 extent: number[] | null;
                                 links: {
                                     ogc: string;
@@ -16109,6 +16111,8 @@ export interface paths {
                             }[];
                             isPublic: boolean;
                             timeAttribute: string | null;
+                            /** @description drawn by the combined base map (/tiles/basemap.json): maps need not draw it again */
+                            basemap: boolean;
                             extent: number[] | null;
                             links: {
                                 ogc: string;
@@ -16525,12 +16529,13 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Import a GeoJSON or CSV file (multipart field "file") into a layer, all or nothing
-         * @description CSV: longitude/latitude columns (lon, lng, longitude, x / lat, latitude, y) or a WKT column (wkt, geometry). The coordinates are in `crs` (EPSG code: 4326 by default, or the one a GeoJSON file names): 4261 Merchich, 26191 Nord Maroc, 26192 Sud Maroc, 26194 Sahara Nord, 26195 Sahara Sud, 3857. Rows with errors are listed with their numbers and nothing is imported; invalid geometries are repaired when the repair keeps their kind; rows outside the commune are reported.
+         * Import a small file (multipart field "file") into a layer at once, all or nothing
+         * @description The same import as `POST /api/v1/gis/layers/{code}/imports`, waited for: GeoJSON, CSV (longitude/latitude columns — lon, lng, longitude, x / lat, latitude, y — or a WKT column — wkt, geometry), zipped Shapefile or GeoPackage. The coordinates are in `crs` (EPSG code), else the one the file names, else 4326: 4261 Merchich, 26191 Nord Maroc, 26192 Sud Maroc, 26194 Sahara Nord, 26195 Sahara Sud, 3857. Rows with errors are listed with their numbers and nothing is imported; invalid geometries are repaired when the repair keeps their kind; rows outside the commune are reported.
          */
         post: {
             parameters: {
                 query?: {
+                    /** @description EPSG code of the coordinates, when the file does not name it (or to confirm it): 4326, 4261 Merchich, 26191 Nord Maroc, 26192 Sud Maroc, 26194 Sahara Nord, 26195 Sahara Sud, 3857 */
                     crs?: 4326 | 4261 | 26191 | 26192 | 26194 | 26195 | 3857;
                 };
                 header?: never;
@@ -16553,9 +16558,9 @@ export interface paths {
                             repaired: number[];
                             /** @description rows outside the commune's boundary */
                             outside: number[];
-                            srid: number;
                             /** @description columns the layer has no attribute for */
                             ignored: string[];
+                            srid: number;
                         };
                     };
                 };
@@ -16637,11 +16642,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every feature of a layer the caller may read, as a GeoJSON file or a CSV file (WKT geometry, WGS 84) */
+        /** Every feature of a layer the caller may read: GeoJSON, CSV (WKT geometry), GeoPackage or zipped Shapefile, in WGS 84 */
         get: {
             parameters: {
                 query: {
-                    format: "geojson" | "csv";
+                    format: "geojson" | "csv" | "gpkg" | "shapefile";
                 };
                 header?: never;
                 path: {
@@ -16691,6 +16696,544 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gis/layers/{code}/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The latest 20 import jobs of a layer, newest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                layerCode: string;
+                                fileName: string;
+                                /** @enum {string} */
+                                format: "geojson" | "csv" | "shapefile" | "geopackage";
+                                /** @enum {string} */
+                                status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+                                rowsTotal: number | null;
+                                rowsDone: number;
+                                percent: number | null;
+                                srid: number | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                finishedAt: string | null;
+                                result: {
+                                    imported: number;
+                                    /** @description rows whose geometry was repaired */
+                                    repaired: number[];
+                                    /** @description rows outside the commune's boundary */
+                                    outside: number[];
+                                    /** @description columns the layer has no attribute for */
+                                    ignored: string[];
+                                } | null;
+                                errors: {
+                                    /** @description /file, /query/crs, or /rows/N/… (N: the row in the file) */
+                                    pointer: string;
+                                    key: string;
+                                    /** @description in the request's language */
+                                    message: string;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Start importing a file into a layer in the background (GeoJSON, CSV, zipped Shapefile, GeoPackage)
+         * @description Multipart field `file` (its format is told by its content) and, for a GeoPackage with several feature tables, field `layer` (the table). The coordinate system is the one the file names (.prj, GeoPackage srs, GeoJSON crs) or `crs`. Answers at once with the job; poll it for progress. All or nothing: errors name their rows.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description EPSG code of the coordinates, when the file does not name it (or to confirm it): 4326, 4261 Merchich, 26191 Nord Maroc, 26192 Sud Maroc, 26194 Sahara Nord, 26195 Sahara Sud, 3857 */
+                    crs?: 4326 | 4261 | 26191 | 26192 | 26194 | 26195 | 3857;
+                };
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description An import job: its progress (rowsDone of rowsTotal, percent) and, once finished, its result or errors */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            layerCode: string;
+                            fileName: string;
+                            /** @enum {string} */
+                            format: "geojson" | "csv" | "shapefile" | "geopackage";
+                            /** @enum {string} */
+                            status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+                            rowsTotal: number | null;
+                            rowsDone: number;
+                            percent: number | null;
+                            srid: number | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            finishedAt: string | null;
+                            result: {
+                                imported: number;
+                                /** @description rows whose geometry was repaired */
+                                repaired: number[];
+                                /** @description rows outside the commune's boundary */
+                                outside: number[];
+                                /** @description columns the layer has no attribute for */
+                                ignored: string[];
+                            } | null;
+                            errors: {
+                                /** @description /file, /query/crs, or /rows/N/… (N: the row in the file) */
+                                pointer: string;
+                                key: string;
+                                /** @description in the request's language */
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gis/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An import job: progress, result or errors */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description An import job: its progress (rowsDone of rowsTotal, percent) and, once finished, its result or errors */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            layerCode: string;
+                            fileName: string;
+                            /** @enum {string} */
+                            format: "geojson" | "csv" | "shapefile" | "geopackage";
+                            /** @enum {string} */
+                            status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+                            rowsTotal: number | null;
+                            rowsDone: number;
+                            percent: number | null;
+                            srid: number | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            finishedAt: string | null;
+                            result: {
+                                imported: number;
+                                /** @description rows whose geometry was repaired */
+                                repaired: number[];
+                                /** @description rows outside the commune's boundary */
+                                outside: number[];
+                                /** @description columns the layer has no attribute for */
+                                ignored: string[];
+                            } | null;
+                            errors: {
+                                /** @description /file, /query/crs, or /rows/N/… (N: the row in the file) */
+                                pointer: string;
+                                key: string;
+                                /** @description in the request's language */
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gis/imports/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel an import: at once when queued; a running one stops after its current batch (status stays running until then) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description An import job: its progress (rowsDone of rowsTotal, percent) and, once finished, its result or errors */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            layerCode: string;
+                            fileName: string;
+                            /** @enum {string} */
+                            format: "geojson" | "csv" | "shapefile" | "geopackage";
+                            /** @enum {string} */
+                            status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+                            rowsTotal: number | null;
+                            rowsDone: number;
+                            percent: number | null;
+                            srid: number | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            finishedAt: string | null;
+                            result: {
+                                imported: number;
+                                /** @description rows whose geometry was repaired */
+                                repaired: number[];
+                                /** @description rows outside the commune's boundary */
+                                outside: number[];
+                                /** @description columns the layer has no attribute for */
+                                ignored: string[];
+                            } | null;
+                            errors: {
+                                /** @description /file, /query/crs, or /rows/N/… (N: the row in the file) */
+                                pointer: string;
+                                key: string;
+                                /** @description in the request's language */
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gis/osm-imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import an OpenStreetMap extract (.osm.pbf or .osm XML, multipart field "file"), all or nothing
+         * @description Streets (with their names in Arabic, French and Tamazight), buildings and places go to the base layers osm_streets, osm_buildings and osm_places; street lamps to the lighting inventory; waste baskets and containers to osm_waste; bus stops to osm_bus_stops. Only what lies within 1 km of the commune is kept; importing the same extract again updates the same features (by OSM id). © OpenStreetMap contributors (ODbL): the layers carry the attribution.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            read: {
+                                nodes: number;
+                                ways: number;
+                                relations: number;
+                            };
+                            /** @description features written per layer code or module target (e.g. lighting.luminaire) */
+                            written: {
+                                [key: string]: number;
+                            };
+                            /** @description features left out because they lie more than 1 km from the commune */
+                            outside: number;
+                            /** @description ways and multipolygons left out because the extract lacks some of their nodes or ways */
+                            missingNodes: number;
+                            /** @description multipolygons whose ways do not close into rings */
+                            brokenAreas: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -17462,6 +18005,3911 @@ export interface paths {
                             isDemo: boolean;
                             /** Format: date-time */
                             createdAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lighting/alarms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alarms raised by outage and anomaly detection, newest first (state=open: what the map shows per device) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    state?: "open" | "cleared";
+                    /** @description dark: should be on but off, ~0 W or a lamp/driver fault; silent: no reading for K × its interval; power: outside ± X % of rated × dim level; day_burning: on while the schedule says off; cabinet_fault: a cabinet fault flag */
+                    rule?: "dark" | "silent" | "power" | "day_burning" | "cabinet_fault";
+                    /** @description The device id: its MQTT user name and client id, unique across communes (3 to 64 of a-z, 0-9, _ and -) */
+                    deviceId?: string;
+                    luminaireId?: string;
+                    cabinetId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                /**
+                                 * @description dark: should be on but off, ~0 W or a lamp/driver fault; silent: no reading for K × its interval; power: outside ± X % of rated × dim level; day_burning: on while the schedule says off; cabinet_fault: a cabinet fault flag
+                                 * @enum {string}
+                                 */
+                                rule: "dark" | "silent" | "power" | "day_burning" | "cabinet_fault";
+                                state: "open" | "cleared";
+                                deviceId: string;
+                                /** Format: uuid */
+                                luminaireId: string | null;
+                                /** Format: uuid */
+                                cabinetId: string | null;
+                                /** Format: date-time */
+                                openedAt: string;
+                                /** Format: date-time */
+                                lastSeenAt: string;
+                                /** Format: date-time */
+                                clearedAt: string | null;
+                                /** Format: uuid */
+                                workOrderId: string | null;
+                                /** @description What the readings said (power state, watts, expected level, faults, silence…) */
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            page: {
+                                total: number;
+                                limit: number;
+                                offset: number;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lighting/alarms/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One alarm */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /**
+                             * @description dark: should be on but off, ~0 W or a lamp/driver fault; silent: no reading for K × its interval; power: outside ± X % of rated × dim level; day_burning: on while the schedule says off; cabinet_fault: a cabinet fault flag
+                             * @enum {string}
+                             */
+                            rule: "dark" | "silent" | "power" | "day_burning" | "cabinet_fault";
+                            state: "open" | "cleared";
+                            deviceId: string;
+                            /** Format: uuid */
+                            luminaireId: string | null;
+                            /** Format: uuid */
+                            cabinetId: string | null;
+                            /** Format: date-time */
+                            openedAt: string;
+                            /** Format: date-time */
+                            lastSeenAt: string;
+                            /** Format: date-time */
+                            clearedAt: string | null;
+                            /** Format: uuid */
+                            workOrderId: string | null;
+                            /** @description What the readings said (power state, watts, expected level, faults, silence…) */
+                            details: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lighting/detection-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The detection thresholds of the commune (the defaults until set) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            darkMinutes: number;
+                            silentFactor: number;
+                            luminaireIntervalSeconds: number;
+                            cabinetIntervalSeconds: number;
+                            powerTolerancePercent: number;
+                            powerSettleMinutes: number;
+                            dayBurningMinutes: number;
+                            cabinetFaultMinutes: number;
+                            /** Format: uuid */
+                            departmentId: string | null;
+                            /** @description No thresholds were set: these are the defaults */
+                            isDefault: boolean;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        /** Set every detection threshold of the commune */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description DARK: how long a lamp that should be on must look dark before an alarm (N) */
+                        darkMinutes: number;
+                        /** @description SILENT: missed reporting intervals before an alarm (K) */
+                        silentFactor: number;
+                        /** @description How often luminaire controllers report, s */
+                        luminaireIntervalSeconds: number;
+                        /** @description How often cabinet controllers report, s */
+                        cabinetIntervalSeconds: number;
+                        /** @description POWER: allowed deviation from rated power × dim level, % (X) */
+                        powerTolerancePercent: number;
+                        /** @description POWER: how long the deviation must last (settle time) */
+                        powerSettleMinutes: number;
+                        /** @description DAY-BURNING: how long a lamp may be on while its schedule says off */
+                        dayBurningMinutes: number;
+                        /** @description How long a cabinet fault flag must last */
+                        cabinetFaultMinutes: number;
+                        /** Format: uuid */
+                        departmentId: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            darkMinutes: number;
+                            silentFactor: number;
+                            luminaireIntervalSeconds: number;
+                            cabinetIntervalSeconds: number;
+                            powerTolerancePercent: number;
+                            powerSettleMinutes: number;
+                            dayBurningMinutes: number;
+                            cabinetFaultMinutes: number;
+                            /** Format: uuid */
+                            departmentId: string | null;
+                            /** @description No thresholds were set: these are the defaults */
+                            isDefault: boolean;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lighting/energy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Energy, cost, CO2 and dimming savings per cabinet, group or district, by day or month (JSON or CSV)
+         * @description From the daily rollup of the controllers’ energy counters (local days of the commune). By cabinet, the cabinet’s meter where it has a controller, else the sum of its luminaires (`source`). CSV with format=csv or Accept: text/csv.
+         */
+        get: {
+            parameters: {
+                query: {
+                    groupBy: "cabinet" | "group" | "district";
+                    period: "day" | "month";
+                    /** @description A local date of the commune, YYYY-MM-DD */
+                    from: string;
+                    /** @description A local date of the commune, YYYY-MM-DD */
+                    to: string;
+                    /** @description csv for a spreadsheet (also chosen by Accept: text/csv) */
+                    format?: "json" | "csv";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            groupBy: "cabinet" | "group" | "district";
+                            /** @enum {string} */
+                            period: "day" | "month";
+                            from: string;
+                            to: string;
+                            items: {
+                                /** @description YYYY-MM-DD or YYYY-MM */
+                                period: string;
+                                unit: {
+                                    /** Format: uuid */
+                                    id: string | null;
+                                    code: string | null;
+                                    name: {
+                                        [key: string]: string;
+                                    } | null;
+                                };
+                                /**
+                                 * @description The cabinet’s meter, the sum of its luminaires’ controllers, or both on different days
+                                 * @enum {string}
+                                 */
+                                source: "meter" | "luminaires" | "mixed";
+                                /** @description Measured energy, kWh */
+                                kwh: number;
+                                /** @description The same burning hours at the lamps’ rated power, kWh (the dimming baseline) */
+                                ratedKwh: number;
+                                /** @description ratedKwh − kwh: what dimming saved */
+                                savingsKwh: number;
+                                /** @description Cost by the tariff’s hourly bands, MAD */
+                                costMad: number;
+                                /** @description kwh × the emission factor, kg */
+                                co2Kg: number;
+                                /** @description Mean burning hours per device */
+                                burningHours: number;
+                                devices: number;
+                            }[];
+                            totals: {
+                                /** @description Measured energy, kWh */
+                                kwh: number;
+                                /** @description The same burning hours at the lamps’ rated power, kWh (the dimming baseline) */
+                                ratedKwh: number;
+                                /** @description ratedKwh − kwh: what dimming saved */
+                                savingsKwh: number;
+                                /** @description Cost by the tariff’s hourly bands, MAD */
+                                costMad: number;
+                                /** @description kwh × the emission factor, kg */
+                                co2Kg: number;
+                            };
+                            settings: {
+                                bands: {
+                                    code: string;
+                                    priceMadPerKwh: number;
+                                }[];
+                                hourBands: string[];
+                                co2KgPerKwh: number;
+                                sourceNote: string | null;
+                                /** @description An example the commune has not replaced with its own figures yet */
+                                isExample: boolean;
+                                /** Format: date-time */
+                                updatedAt: string | null;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lighting/energy/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The commune’s tariff (time-of-use bands) and CO2 factor */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            bands: {
+                                code: string;
+                                priceMadPerKwh: number;
+                            }[];
+                            hourBands: string[];
+                            co2KgPerKwh: number;
+                            sourceNote: string | null;
+                            /** @description An example the commune has not replaced with its own figures yet */
+                            isExample: boolean;
+                            /** Format: date-time */
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        /** Set the commune’s tariff and CO2 factor: every hour of the day in a priced band */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        bands: {
+                            code: string;
+                            priceMadPerKwh: number;
+                        }[];
+                        /** @description The band of each local hour, 0 to 23 */
+                        hourBands: string[];
+                        co2KgPerKwh: number;
+                        sourceNote?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            bands: {
+                                code: string;
+                                priceMadPerKwh: number;
+                            }[];
+                            hourBands: string[];
+                            co2KgPerKwh: number;
+                            sourceNote: string | null;
+                            /** @description An example the commune has not replaced with its own figures yet */
+                            isExample: boolean;
+                            /** Format: date-time */
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lighting/energy/rollup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Recompute the daily energy rollup of a range of local days (idempotent) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: date
+                         * @description A local date of the commune, YYYY-MM-DD
+                         */
+                        from: string;
+                        /**
+                         * Format: date
+                         * @description A local date of the commune, YYYY-MM-DD
+                         */
+                        to: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: string;
+                            to: string;
+                            rows: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lighting/energy/retrofit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retrofit simulator: replace N lamps by others → kWh, MAD and CO2 a year, payback years */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        from: {
+                            /** @enum {string} */
+                            technology: "LED" | "HPS" | "MH" | "LPS" | "other";
+                            watts: number;
+                            count: number;
+                        };
+                        to: {
+                            /** @enum {string} */
+                            technology: "LED" | "HPS" | "MH" | "LPS" | "other";
+                            watts: number;
+                            /** @description Price of one new lamp, installed, MAD */
+                            priceMadPerUnit: number;
+                        };
+                        /** @description Burning hours a year; by default the commune’s dusk-to-dawn hours */
+                        hoursPerYear?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            hoursPerYear: number;
+                            /** @description The tariff’s price weighted by the night’s hours */
+                            priceMadPerKwh: number;
+                            co2KgPerKwh: number;
+                            tariffIsExample: boolean;
+                            kwhPerYearBefore: number;
+                            kwhPerYearAfter: number;
+                            kwhPerYearSaved: number;
+                            madPerYearBefore: number;
+                            madPerYearAfter: number;
+                            madPerYearSaved: number;
+                            co2KgPerYearSaved: number;
+                            investmentMad: number;
+                            paybackYears: number | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lighting/luminaires": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Luminaires with their live state, filtered by cabinet, group, district, technology, state or box */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    cabinet?: string;
+                    group?: string;
+                    district?: string;
+                    technology?: "LED" | "HPS" | "MH" | "LPS" | "other";
+                    /** @description on, dimmed (on below 100 %), off, fault (a fault flag raised), silent (no message for 15 minutes), unmonitored (no controller) */
+                    state?: "on" | "dimmed" | "off" | "fault" | "silent" | "unmonitored";
+                    /** @description west,south,east,north in degrees (WGS 84) */
+                    bbox?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                code: string;
+                                location: {
+                                    lon: number;
+                                    lat: number;
+                                };
+                                /** @enum {string} */
+                                technology: "LED" | "HPS" | "MH" | "LPS" | "other";
+                                /** @description Rated power, W */
+                                powerRating: number;
+                                dateServiceStarted: string | null;
+                                circuit: string | null;
+                                cabinet: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    code: string;
+                                } | null;
+                                group: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    code: string;
+                                } | null;
+                                deviceId: string | null;
+                                /**
+                                 * @description on, dimmed (on below 100 %), off, fault (a fault flag raised), silent (no message for 15 minutes), unmonitored (no controller)
+                                 * @enum {string}
+                                 */
+                                state: "on" | "dimmed" | "off" | "fault" | "silent" | "unmonitored";
+                                /** @description % */
+                                dimLevel: number | null;
+                                faults: string[];
+                                /** Format: date-time */
+                                lastSeenAt: string | null;
+                                /** @description Active power, W */
+                                power: number | null;
+                            }[];
+                            page: {
+                                total: number;
+                                limit: number;
+                                offset: number;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lighting/luminaires/map": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every luminaire and its live state as GeoJSON, for the whole-city map */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Every luminaire of the commune with its live state, as GeoJSON (lon/lat, 6 decimals) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            type: "FeatureCollection";
+                            features: {
+                                /** @enum {string} */
+                                type: "Feature";
+                                /** Format: uuid */
+                                id: string;
+                                geometry: {
+                                    /** @enum {string} */
+                                    type: "Point";
+                                    coordinates: number[];
+                                };
+                                properties: {
+                                    code: string;
+                                    /**
+                                     * @description on, dimmed (on below 100 %), off, fault (a fault flag raised), silent (no message for 15 minutes), unmonitored (no controller)
+                                     * @enum {string}
+                                     */
+                                    state: "on" | "dimmed" | "off" | "fault" | "silent" | "unmonitored";
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lighting/luminaires/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One luminaire, its live state and its latest readings */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            code: string;
+                            location: {
+                                lon: number;
+                                lat: number;
+                            };
+                            /** @enum {string} */
+                            technology: "LED" | "HPS" | "MH" | "LPS" | "other";
+                            /** @description Rated power, W */
+                            powerRating: number;
+                            dateServiceStarted: string | null;
+                            circuit: string | null;
+                            cabinet: {
+                                /** Format: uuid */
+                                id: string;
+                                code: string;
+                            } | null;
+                            group: {
+                                /** Format: uuid */
+                                id: string;
+                                code: string;
+                            } | null;
+                            deviceId: string | null;
+                            /**
+                             * @description on, dimmed (on below 100 %), off, fault (a fault flag raised), silent (no message for 15 minutes), unmonitored (no controller)
+                             * @enum {string}
+                             */
+                            state: "on" | "dimmed" | "off" | "fault" | "silent" | "unmonitored";
+                            /** @description % */
+                            dimLevel: number | null;
+                            faults: string[];
+                            /** Format: date-time */
+                            lastSeenAt: string | null;
+                            /** @description Active power, W */
+                            power: number | null;
+                        } & {
+                            /** @description The latest readings of the last two days, newest first */
+                            readings: {
+                                /** Format: date-time */
+                                observedAt: string;
+                                /** @enum {string} */
+                                powerState: "on" | "off";
+                                dimLevel: number | null;
+                                powerConsumption: number | null;
+                                voltage: number | null;
+                                energyConsumed: number | null;
+                                faults: string[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lighting/cabinets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Control cabinets with their luminaires’ count and their controller’s live state */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    /** @description on, dimmed (on below 100 %), off, fault (a fault flag raised), silent (no message for 15 minutes), unmonitored (no controller) */
+                    state?: "on" | "dimmed" | "off" | "fault" | "silent" | "unmonitored";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                code: string;
+                                name: string | null;
+                                location: {
+                                    lon: number;
+                                    lat: number;
+                                };
+                                /** @description Contracted power, kW */
+                                maximumPowerAvailable: number | null;
+                                circuitCount: number;
+                                luminaires: number;
+                                deviceId: string | null;
+                                /**
+                                 * @description on, dimmed (on below 100 %), off, fault (a fault flag raised), silent (no message for 15 minutes), unmonitored (no controller)
+                                 * @enum {string}
+                                 */
+                                state: "on" | "dimmed" | "off" | "fault" | "silent" | "unmonitored";
+                                /** @description % */
+                                dimLevel: number | null;
+                                faults: string[];
+                                /** Format: date-time */
+                                lastSeenAt: string | null;
+                                /** @description Active power, all phases, kW */
+                                power: number | null;
+                            }[];
+                            page: {
+                                total: number;
+                                limit: number;
+                                offset: number;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lighting/inventory/facets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the inventory’s filters offer, and how many luminaires are in each live state */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cabinets: {
+                                /** Format: uuid */
+                                id: string;
+                                code: string;
+                            }[];
+                            groups: {
+                                /** Format: uuid */
+                                id: string;
+                                code: string;
+                                name: {
+                                    [key: string]: string;
+                                };
+                            }[];
+                            /** @description The districts with a mapped area */
+                            districts: {
+                                /** Format: uuid */
+                                id: string;
+                                name: {
+                                    [key: string]: string;
+                                };
+                            }[];
+                            states: {
+                                /**
+                                 * @description on, dimmed (on below 100 %), off, fault (a fault flag raised), silent (no message for 15 minutes), unmonitored (no controller)
+                                 * @enum {string}
+                                 */
+                                state: "on" | "dimmed" | "off" | "fault" | "silent" | "unmonitored";
+                                count: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lighting/profiles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Dimming profiles */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                code: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                steps: {
+                                    from: {
+                                        /** @enum {string} */
+                                        at: "clock";
+                                        /** @description HH:MM in the commune’s time zone */
+                                        time: string;
+                                    } | {
+                                        at: "dusk" | "dawn";
+                                        offsetMinutes: number;
+                                    };
+                                    until: {
+                                        /** @enum {string} */
+                                        at: "clock";
+                                        /** @description HH:MM in the commune’s time zone */
+                                        time: string;
+                                    } | {
+                                        at: "dusk" | "dawn";
+                                        offsetMinutes: number;
+                                    };
+                                    /** @description Output, % of full */
+                                    level: number;
+                                }[];
+                                isDemo: boolean;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a dimming profile */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description A short code (e.g. RAMADAN) */
+                        code: string;
+                        name: {
+                            ar?: string;
+                            fr?: string;
+                            zgh?: string;
+                            en?: string;
+                        };
+                        steps: {
+                            from: {
+                                /** @enum {string} */
+                                at: "clock";
+                                /** @description HH:MM in the commune’s time zone */
+                                time: string;
+                            } | {
+                                at: "dusk" | "dawn";
+                                offsetMinutes: number;
+                            };
+                            until: {
+                                /** @enum {string} */
+                                at: "clock";
+                                /** @description HH:MM in the commune’s time zone */
+                                time: string;
+                            } | {
+                                at: "dusk" | "dawn";
+                                offsetMinutes: number;
+                            };
+                            /** @description Output, % of full */
+                            level: number;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            code: string;
+                            name: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                            steps: {
+                                from: {
+                                    /** @enum {string} */
+                                    at: "clock";
+                                    /** @description HH:MM in the commune’s time zone */
+                                    time: string;
+                                } | {
+                                    at: "dusk" | "dawn";
+                                    offsetMinutes: number;
+                                };
+                                until: {
+                                    /** @enum {string} */
+                                    at: "clock";
+                                    /** @description HH:MM in the commune’s time zone */
+                                    time: string;
+                                } | {
+                                    at: "dusk" | "dawn";
+                                    offsetMinutes: number;
+                                };
+                                /** @description Output, % of full */
+                                level: number;
+                            }[];
+                            isDemo: boolean;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lighting/profiles/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change a dimming profile */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description A short code (e.g. RAMADAN) */
+                        code: string;
+                        name: {
+                            ar?: string;
+                            fr?: string;
+                            zgh?: string;
+                            en?: string;
+                        };
+                        steps: {
+                            from: {
+                                /** @enum {string} */
+                                at: "clock";
+                                /** @description HH:MM in the commune’s time zone */
+                                time: string;
+                            } | {
+                                at: "dusk" | "dawn";
+                                offsetMinutes: number;
+                            };
+                            until: {
+                                /** @enum {string} */
+                                at: "clock";
+                                /** @description HH:MM in the commune’s time zone */
+                                time: string;
+                            } | {
+                                at: "dusk" | "dawn";
+                                offsetMinutes: number;
+                            };
+                            /** @description Output, % of full */
+                            level: number;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            code: string;
+                            name: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                            steps: {
+                                from: {
+                                    /** @enum {string} */
+                                    at: "clock";
+                                    /** @description HH:MM in the commune’s time zone */
+                                    time: string;
+                                } | {
+                                    at: "dusk" | "dawn";
+                                    offsetMinutes: number;
+                                };
+                                until: {
+                                    /** @enum {string} */
+                                    at: "clock";
+                                    /** @description HH:MM in the commune’s time zone */
+                                    time: string;
+                                } | {
+                                    at: "dusk" | "dawn";
+                                    offsetMinutes: number;
+                                };
+                                /** @description Output, % of full */
+                                level: number;
+                            }[];
+                            isDemo: boolean;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Delete a profile no schedule or calendar uses */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lighting/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Schedules and the groups that follow them */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                code: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                /** Format: uuid */
+                                profileId: string;
+                                sunAltitude: number;
+                                duskOffsetMinutes: number;
+                                dawnOffsetMinutes: number;
+                                groupIds: string[];
+                                isDemo: boolean;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a schedule (and assign it to groups) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description A short code (e.g. RAMADAN) */
+                        code: string;
+                        name: {
+                            ar?: string;
+                            fr?: string;
+                            zgh?: string;
+                            en?: string;
+                        };
+                        /** Format: uuid */
+                        profileId: string;
+                        /** @description Degrees; −0.833 sunset/sunrise, −6 civil twilight */
+                        sunAltitude?: number;
+                        duskOffsetMinutes?: number;
+                        dawnOffsetMinutes?: number;
+                        /** @description The lamp groups that follow it */
+                        groupIds?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            code: string;
+                            name: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                            /** Format: uuid */
+                            profileId: string;
+                            sunAltitude: number;
+                            duskOffsetMinutes: number;
+                            dawnOffsetMinutes: number;
+                            groupIds: string[];
+                            isDemo: boolean;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lighting/schedules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One schedule */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            code: string;
+                            name: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                            /** Format: uuid */
+                            profileId: string;
+                            sunAltitude: number;
+                            duskOffsetMinutes: number;
+                            dawnOffsetMinutes: number;
+                            groupIds: string[];
+                            isDemo: boolean;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        /** Change a schedule; groupIds, when given, replaces its groups */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description A short code (e.g. RAMADAN) */
+                        code: string;
+                        name: {
+                            ar?: string;
+                            fr?: string;
+                            zgh?: string;
+                            en?: string;
+                        };
+                        /** Format: uuid */
+                        profileId: string;
+                        /** @description Degrees; −0.833 sunset/sunrise, −6 civil twilight */
+                        sunAltitude?: number;
+                        duskOffsetMinutes?: number;
+                        dawnOffsetMinutes?: number;
+                        /** @description The lamp groups that follow it */
+                        groupIds?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            code: string;
+                            name: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                            /** Format: uuid */
+                            profileId: string;
+                            sunAltitude: number;
+                            duskOffsetMinutes: number;
+                            dawnOffsetMinutes: number;
+                            groupIds: string[];
+                            isDemo: boolean;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Delete a schedule (its groups go back to the default night rule) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lighting/schedules/{id}/plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A night's plan under a schedule: dusk, dawn and the levels between (the night of the evening's local date) */
+        get: {
+            parameters: {
+                query: {
+                    /** @description YYYY-MM-DD */
+                    date: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            date: string;
+                            timeZone: string;
+                            /** Format: date-time */
+                            dusk: string;
+                            /** Format: date-time */
+                            dawn: string;
+                            duskLocal: string;
+                            dawnLocal: string;
+                            source: {
+                                kind: "schedule" | "calendar";
+                                /** Format: uuid */
+                                id: string;
+                                code: string;
+                            };
+                            /** @description The whole local hours of the night (for a chart axis), from the tz database */
+                            hours: {
+                                /** Format: date-time */
+                                at: string;
+                                /** @description HH:MM */
+                                local: string;
+                            }[];
+                            intervals: {
+                                /** Format: date-time */
+                                from: string;
+                                /** Format: date-time */
+                                until: string;
+                                fromLocal: string;
+                                untilLocal: string;
+                                /** @description Output, % of full */
+                                level: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lighting/calendars": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Calendars of exception nights, first match first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                code: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                priority: number;
+                                /** Format: uuid */
+                                scheduleId: string | null;
+                                /** Format: uuid */
+                                profileId: string;
+                                rules: ({
+                                    /** @enum {string} */
+                                    kind: "dates";
+                                    /** @description YYYY-MM-DD */
+                                    from: string;
+                                    /** @description YYYY-MM-DD */
+                                    until: string;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "annual";
+                                    /** @description MM-DD */
+                                    from: string;
+                                    /** @description MM-DD */
+                                    until: string;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "hijri_month";
+                                    month: number;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "public_holidays";
+                                })[];
+                                isDemo: boolean;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a calendar */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description A short code (e.g. RAMADAN) */
+                        code: string;
+                        name: {
+                            ar?: string;
+                            fr?: string;
+                            zgh?: string;
+                            en?: string;
+                        };
+                        /** @description Lowest first: the first matching calendar wins */
+                        priority: number;
+                        /** Format: uuid */
+                        scheduleId?: string | null;
+                        /** Format: uuid */
+                        profileId: string;
+                        rules: ({
+                            /** @enum {string} */
+                            kind: "dates";
+                            /** @description YYYY-MM-DD */
+                            from: string;
+                            /** @description YYYY-MM-DD */
+                            until: string;
+                        } | {
+                            /** @enum {string} */
+                            kind: "annual";
+                            /** @description MM-DD */
+                            from: string;
+                            /** @description MM-DD */
+                            until: string;
+                        } | {
+                            /** @enum {string} */
+                            kind: "hijri_month";
+                            month: number;
+                        } | {
+                            /** @enum {string} */
+                            kind: "public_holidays";
+                        })[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            code: string;
+                            name: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                            priority: number;
+                            /** Format: uuid */
+                            scheduleId: string | null;
+                            /** Format: uuid */
+                            profileId: string;
+                            rules: ({
+                                /** @enum {string} */
+                                kind: "dates";
+                                /** @description YYYY-MM-DD */
+                                from: string;
+                                /** @description YYYY-MM-DD */
+                                until: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "annual";
+                                /** @description MM-DD */
+                                from: string;
+                                /** @description MM-DD */
+                                until: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "hijri_month";
+                                month: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "public_holidays";
+                            })[];
+                            isDemo: boolean;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lighting/calendars/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change a calendar */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description A short code (e.g. RAMADAN) */
+                        code: string;
+                        name: {
+                            ar?: string;
+                            fr?: string;
+                            zgh?: string;
+                            en?: string;
+                        };
+                        /** @description Lowest first: the first matching calendar wins */
+                        priority: number;
+                        /** Format: uuid */
+                        scheduleId?: string | null;
+                        /** Format: uuid */
+                        profileId: string;
+                        rules: ({
+                            /** @enum {string} */
+                            kind: "dates";
+                            /** @description YYYY-MM-DD */
+                            from: string;
+                            /** @description YYYY-MM-DD */
+                            until: string;
+                        } | {
+                            /** @enum {string} */
+                            kind: "annual";
+                            /** @description MM-DD */
+                            from: string;
+                            /** @description MM-DD */
+                            until: string;
+                        } | {
+                            /** @enum {string} */
+                            kind: "hijri_month";
+                            month: number;
+                        } | {
+                            /** @enum {string} */
+                            kind: "public_holidays";
+                        })[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            code: string;
+                            name: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                            priority: number;
+                            /** Format: uuid */
+                            scheduleId: string | null;
+                            /** Format: uuid */
+                            profileId: string;
+                            rules: ({
+                                /** @enum {string} */
+                                kind: "dates";
+                                /** @description YYYY-MM-DD */
+                                from: string;
+                                /** @description YYYY-MM-DD */
+                                until: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "annual";
+                                /** @description MM-DD */
+                                from: string;
+                                /** @description MM-DD */
+                                until: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "hijri_month";
+                                month: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "public_holidays";
+                            })[];
+                            isDemo: boolean;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Delete a calendar */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lighting/overrides": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Manual overrides running or to come */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                targetType: "group" | "luminaire" | "cabinet";
+                                /** Format: uuid */
+                                targetId: string;
+                                /** @description Output, % of full */
+                                level: number;
+                                /** Format: date-time */
+                                validFrom: string;
+                                /** Format: date-time */
+                                validUntil: string;
+                                reason: string;
+                                createdBy: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                cancelledAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Set a group, a luminaire or a cabinet to a level for a while (wins over every schedule) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        targetType: "group" | "luminaire" | "cabinet";
+                        /** Format: uuid */
+                        targetId: string;
+                        /** @description Output, % of full */
+                        level: number;
+                        /** Format: date-time */
+                        validFrom: string;
+                        /** Format: date-time */
+                        validUntil: string;
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            targetType: "group" | "luminaire" | "cabinet";
+                            /** Format: uuid */
+                            targetId: string;
+                            /** @description Output, % of full */
+                            level: number;
+                            /** Format: date-time */
+                            validFrom: string;
+                            /** Format: date-time */
+                            validUntil: string;
+                            reason: string;
+                            createdBy: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            cancelledAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lighting/overrides/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End an override now */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            targetType: "group" | "luminaire" | "cabinet";
+                            /** Format: uuid */
+                            targetId: string;
+                            /** @description Output, % of full */
+                            level: number;
+                            /** Format: date-time */
+                            validFrom: string;
+                            /** Format: date-time */
+                            validUntil: string;
+                            reason: string;
+                            createdBy: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            cancelledAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lighting/commands": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Commands published to the controllers, latest first */
+        get: {
+            parameters: {
+                query?: {
+                    deviceId?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                deviceId: string;
+                                /** @description Output, % of full */
+                                level: number;
+                                /** Format: date-time */
+                                validFrom: string;
+                                /** Format: date-time */
+                                validUntil: string | null;
+                                reason: string;
+                                /** Format: date-time */
+                                sentAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lighting/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lamp groups */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                code: string;
+                                name: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                };
+                                description: {
+                                    ar?: string;
+                                    fr?: string;
+                                    zgh?: string;
+                                    en?: string;
+                                } | null;
+                                memberCount: number;
+                                /** Format: uuid */
+                                scheduleId: string | null;
+                                isDemo: boolean;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a lamp group */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description A short code (e.g. RAMADAN) */
+                        code: string;
+                        name: {
+                            ar?: string;
+                            fr?: string;
+                            zgh?: string;
+                            en?: string;
+                        };
+                        description?: {
+                            ar?: string;
+                            fr?: string;
+                            zgh?: string;
+                            en?: string;
+                        } | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            code: string;
+                            name: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                            description: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            } | null;
+                            memberCount: number;
+                            /** Format: uuid */
+                            scheduleId: string | null;
+                            isDemo: boolean;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lighting/groups/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Rename a lamp group */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description A short code (e.g. RAMADAN) */
+                        code: string;
+                        name: {
+                            ar?: string;
+                            fr?: string;
+                            zgh?: string;
+                            en?: string;
+                        };
+                        description?: {
+                            ar?: string;
+                            fr?: string;
+                            zgh?: string;
+                            en?: string;
+                        } | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            code: string;
+                            name: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            };
+                            description: {
+                                ar?: string;
+                                fr?: string;
+                                zgh?: string;
+                                en?: string;
+                            } | null;
+                            memberCount: number;
+                            /** Format: uuid */
+                            scheduleId: string | null;
+                            isDemo: boolean;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Delete a lamp group (its luminaires stay, in no group) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lighting/groups/{id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The luminaires of a group */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                code: string;
+                                /** Format: uuid */
+                                cabinetId: string | null;
+                                deviceId: string | null;
+                            }[];
+                            page: {
+                                total: number;
+                                limit: number;
+                                offset: number;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add luminaires to a group, by id or all of some cabinets (they leave their former group) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        luminaireIds?: string[];
+                        cabinetIds?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            changed: number;
+                            memberCount: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lighting/groups/{id}/members/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take luminaires out of a group */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        luminaireIds: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            changed: number;
+                            memberCount: number;
                         };
                     };
                 };

@@ -29,6 +29,19 @@ const EsProcedureEditor = eservices(() => import('./eservices/ProcedureEditor'),
 const EsCounterPage = eservices(() => import('./eservices/CounterPage'), 'CounterPage');
 const EsIndicatorsPage = eservices(() => import('./eservices/IndicatorsPage'), 'IndicatorsPage');
 const EsHolidaysPage = eservices(() => import('./eservices/HolidaysPage'), 'HolidaysPage');
+// The GIS pages and their messages (the `gis` area); the map editor is a chunk of its own inside.
+const gis = <K extends string>(load: () => Promise<Record<K, React.ComponentType>>, name: K) =>
+  lazyRetry(async () => ({ default: (await Promise.all([load(), loadArea('gis')]))[0][name] }));
+const GisLayersPage = gis(() => import('./gis/LayersPage'), 'LayersPage');
+const GisLayerForm = gis(() => import('./gis/LayerForm'), 'LayerForm');
+const GisLayerPage = gis(() => import('./gis/LayerPage'), 'LayerPage');
+// Public lighting's map, lamp list and energy, with their messages (the `lighting` area).
+const lightingPage = <K extends string>(load: () => Promise<Record<K, React.ComponentType>>, name: K) =>
+  lazyRetry(async () => ({ default: (await Promise.all([load(), loadArea('lighting')]))[0][name] }));
+const LightingMapPage = lightingPage(() => import('./lighting/MapPage'), 'MapPage');
+const LightingInventoryPage = lightingPage(() => import('./lighting/InventoryPage'), 'InventoryPage');
+const LightingEnergyPage = lightingPage(() => import('./lighting/EnergyPage'), 'EnergyPage');
+const LightingSchedulePage = lightingPage(() => import('./lighting/SchedulePage'), 'SchedulePage');
 
 export function OfficeRoutes() {
   return (
@@ -59,6 +72,13 @@ export function OfficeRoutes() {
       <Route path="eservices/indicators" element={<Guard permission={PERMISSIONS.eservicesIndicators} element={<EsIndicatorsPage />} />} />
       <Route path="eservices/holidays" element={<Guard permission={PERMISSIONS.eservicesSettings} element={<EsHolidaysPage />} />} />
       <Route path="eservices/:id" element={<Guard permission={PERMISSIONS.eservicesRead} element={<EsRequestPage />} />} />
+      <Route path="gis" element={<Guard permission={PERMISSIONS.gisLayersRead} element={<GisLayersPage />} />} />
+      <Route path="gis/new" element={<Guard permission={PERMISSIONS.gisLayersManage} element={<GisLayerForm />} />} />
+      <Route path="gis/layers/:code" element={<Guard permission={PERMISSIONS.gisLayersRead} element={<GisLayerPage />} />} />
+      <Route path="lighting" element={<Guard permission={PERMISSIONS.lightingInventory} element={<LightingMapPage />} />} />
+      <Route path="lighting/list" element={<Guard permission={PERMISSIONS.lightingInventory} element={<LightingInventoryPage />} />} />
+      <Route path="lighting/energy" element={<Guard permission={PERMISSIONS.lightingEnergy} element={<LightingEnergyPage />} />} />
+      <Route path="lighting/schedules" element={<Guard permission={PERMISSIONS.lightingSchedules} element={<LightingSchedulePage />} />} />
       <Route path="*" element={<NotFoundPage home="/office" />} />
     </Routes>
   );

@@ -92,6 +92,12 @@ export const PERMISSIONS = {
   eservicesIndicators: 'eservices.indicators.read',
   eservicesSettings: 'eservices.settings.manage',
   eservicesRevoke: 'eservices.documents.revoke',
+  gisLayersRead: 'gis.layers.read',
+  gisLayersManage: 'gis.layers.manage',
+  gisFeaturesEdit: 'gis.features.edit',
+  lightingInventory: 'lighting.inventory.read',
+  lightingEnergy: 'lighting.energy.read',
+  lightingSchedules: 'lighting.schedules.read',
 } as const;
 
 /** The office's tools, each shown to those whose permissions allow it. */
@@ -100,6 +106,10 @@ export const OFFICE_TOOLS: { path: string; permission: string; icon: IconName; k
   { path: '/office/reports', permission: PERMISSIONS.reportsRead, icon: 'report', key: 'reports' },
   { path: '/office/workorders', permission: PERMISSIONS.workOrdersRead, icon: 'document', key: 'workorders' },
   { path: '/office/eservices', permission: PERMISSIONS.eservicesRead, icon: 'inbox', key: 'eservices' },
+  { path: '/office/gis', permission: PERMISSIONS.gisLayersRead, icon: 'map', key: 'gis' },
+  { path: '/office/lighting', permission: PERMISSIONS.lightingInventory, icon: 'map', key: 'lighting' },
+  { path: '/office/lighting/energy', permission: PERMISSIONS.lightingEnergy, icon: 'data', key: 'lightingEnergy' },
+  { path: '/office/lighting/schedules', permission: PERMISSIONS.lightingSchedules, icon: 'data', key: 'lightingSchedules' },
   { path: '/office/announcements', permission: PERMISSIONS.announcements, icon: 'megaphone', key: 'announcements' },
   { path: '/office/offices', permission: PERMISSIONS.offices, icon: 'building', key: 'offices' },
   { path: '/office/users', permission: PERMISSIONS.usersRead, icon: 'users', key: 'users' },

@@ -8,6 +8,7 @@ import { communeLabel, useCommuneMap } from '../shared/map/data';
 import { type Place, PlaceSearch } from '../shared/map/PlaceSearch';
 import { ProblemMessage } from '../shared/ProblemMessage';
 import { useDocumentTitle } from '../shared/page';
+import { MapLayers } from './MapLayers';
 
 // MapLibre (~800 kB) loads only here, after the page itself has rendered.
 const CommuneMap = lazyRetry(() => import('../shared/map/CommuneMap'));
@@ -40,6 +41,7 @@ export function MapPage() {
           </Suspense>
         </ErrorBoundary>
       )}
+      <MapLayers map={canvas} />
       {features.length > 0 ? (
         <section className="section" aria-labelledby="map-list-title">
           <h2 id="map-list-title">{t('portal.map.listTitle')}</h2>

@@ -43,6 +43,8 @@ addCatalogs(import.meta.glob<Catalog>(['../../i18n/*/common.json', '../../i18n/*
 const LAZY_AREAS = {
   office: import.meta.glob<Catalog>('../../i18n/*/office.json', { import: 'default' }),
   services: import.meta.glob<Catalog>('../../i18n/*/services.json', { import: 'default' }),
+  gis: import.meta.glob<Catalog>('../../i18n/*/gis.json', { import: 'default' }),
+  lighting: import.meta.glob<Catalog>('../../i18n/*/lighting.json', { import: 'default' }),
 };
 const loadingAreas = new Map<string, Promise<void>>();
 

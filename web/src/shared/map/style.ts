@@ -11,9 +11,17 @@ export const MAP_COLORS = {
   neighbourLine: '#6b7b68',
   communeFill: '#0b5d45',
   communeLine: '#0b5d45',
+  street: '#ffffff',
+  streetCasing: '#a9b3a6',
+  building: '#d8cfc0',
+  buildingLine: '#b3a58c',
 } as const;
 
 export const COMMUNES_SOURCE = 'communes';
+/** Madina's combined base map (/tiles/basemap.json): the streets and buildings imported from OpenStreetMap, when the commune has them. */
+export const BASEMAP_SOURCE = 'basemap';
+/** Below this zoom the base map's tiles hold nothing drawn here (streets start at 12 on the server): none are fetched. */
+const BASEMAP_MIN_ZOOM = 12;
 
 /**
  * @param communes the FeatureCollection of GET /api/v1/communes/current/map (role 'self' | 'neighbour')
@@ -24,7 +32,15 @@ export function buildStyle(communes: FeatureCollection, baseMapUrl?: string): St
   const isNeighbour: FilterSpecification = ['==', ['get', 'role'], 'neighbour'];
   const style: StyleSpecification = {
     version: 8,
-    sources: { [COMMUNES_SOURCE]: { type: 'geojson', data: communes } },
+    sources: {
+      [COMMUNES_SOURCE]: { type: 'geojson', data: communes },
+      // A commune without OpenStreetMap layers gets tiles without those source layers: nothing is drawn.
+      [BASEMAP_SOURCE]: {
+        type: 'vector',
+        url: new URL('/tiles/basemap.json', window.location.origin).href,
+        minzoom: BASEMAP_MIN_ZOOM,
+      },
+    },
     layers: [
       { id: 'background', type: 'background', paint: { 'background-color': MAP_COLORS.background } },
       {
@@ -47,6 +63,30 @@ export function buildStyle(communes: FeatureCollection, baseMapUrl?: string): St
         source: COMMUNES_SOURCE,
         filter: isSelf,
         paint: { 'fill-color': MAP_COLORS.communeFill, 'fill-opacity': 0.22 },
+      },
+      {
+        id: 'osm-buildings',
+        type: 'fill',
+        source: BASEMAP_SOURCE,
+        'source-layer': 'osm_buildings',
+        minzoom: 14,
+        paint: { 'fill-color': MAP_COLORS.building, 'fill-outline-color': MAP_COLORS.buildingLine },
+      },
+      {
+        id: 'osm-streets-casing',
+        type: 'line',
+        source: BASEMAP_SOURCE,
+        'source-layer': 'osm_streets',
+        layout: { 'line-cap': 'round', 'line-join': 'round' },
+        paint: { 'line-color': MAP_COLORS.streetCasing, 'line-width': ['interpolate', ['linear'], ['zoom'], 12, 1.5, 17, 12] },
+      },
+      {
+        id: 'osm-streets',
+        type: 'line',
+        source: BASEMAP_SOURCE,
+        'source-layer': 'osm_streets',
+        layout: { 'line-cap': 'round', 'line-join': 'round' },
+        paint: { 'line-color': MAP_COLORS.street, 'line-width': ['interpolate', ['linear'], ['zoom'], 12, 0.75, 17, 9] },
       },
       {
         id: 'commune-line',
