@@ -28,6 +28,9 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 120_000,
+    // expect.poll waits for what a page or a job does next: a second (vitest's default) is too
+    // short on two busy cores, and a passing poll returns as soon as it holds.
+    expect: { poll: { timeout: 30_000 } },
     env: { NODE_ENV: 'test' },
   },
 });

@@ -1,10 +1,6 @@
-// axe-core on every page, in Arabic and French (and Tamazight for the portal's home): no serious or
-// critical violation. Also saves a full-page screenshot of each under test/e2e/artifacts/.
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
-  axeViolations,
-  describeViolations,
+  checkPage,
   type E2E,
   E2E_TIMEOUT,
   e2eSkipReason,
@@ -12,11 +8,10 @@ import {
   keepFailureArtifacts,
   type Locale,
   openTab,
-  screenshot,
-  settle,
   signInThroughForm,
   startE2E,
   type Tab,
+  waitForMap,
 } from './harness.js';
 
 const TEXT = {
@@ -37,48 +32,6 @@ const TEXT = {
     announcements: 'Annonces',
   },
 } as const;
-
-async function waitForMap(page: Page) {
-  await page.waitForFunction(
-    () => {
-      const map = (globalThis as unknown as { __madinaMap?: { loaded(): boolean } }).__madinaMap;
-      return !!map && map.loaded();
-    },
-    undefined,
-    { timeout: 60_000 },
-  );
-}
-
-/** Runs axe on the page, saves its screenshot, and records (softly) any serious or critical violation. */
-async function check(page: Page, name: string) {
-  await settle(page);
-  // react-aria's live announcer says "pending" for a Button with isPending through a transient
-  // <div role="img" aria-labelledby=button-id>, removed after 7 s; once the button is gone (signed
-  // in) it names nothing. Audit the page as it stays, not that 7-second leftover.
-  await page
-    .waitForFunction(
-      () =>
-        !(globalThis as unknown as { document: { querySelector(s: string): unknown } }).document.querySelector('[aria-live] [role="img"]'),
-      undefined,
-      {
-        timeout: 15_000,
-      },
-    )
-    .catch(() => {});
-  await screenshot(page, name);
-  // The phone layout: nothing wider than the 360 px screen (no sideways scrolling).
-  const width = await page.evaluate(
-    () => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth,
-  );
-  expect.soft(width, `${name}: the page is wider than the 360 px screen`).toBeLessThanOrEqual(360);
-  const violations = await axeViolations(page);
-  expect
-    .soft(
-      violations.map((v) => v.id),
-      `${name}: serious/critical axe violations\n${describeViolations(violations)}`,
-    )
-    .toEqual([]);
-}
 
 describe.skipIf(e2eSkipReason !== null)('accessibility (axe-core) and screenshots', { timeout: E2E_TIMEOUT }, () => {
   let e2e: E2E;
@@ -108,23 +61,23 @@ describe.skipIf(e2eSkipReason !== null)('accessibility (axe-core) and screenshot
       await page.goto('/');
       await page.getByRole('heading', { level: 2, name: text.services }).waitFor({ timeout: 60_000 });
       expect((await htmlLangDir(page)).lang).toBe(locale);
-      await check(page, `portal-home-${locale}`);
+      await checkPage(page, `portal-home-${locale}`);
 
       await page.goto('/map');
       await page.getByRole('heading', { level: 1, name: text.map }).waitFor();
       await waitForMap(page);
-      await check(page, `portal-map-${locale}`);
+      await checkPage(page, `portal-map-${locale}`);
     });
 
     it(`office pages (sign-in, home, announcements) in ${locale}`, async () => {
       const { page } = await tab(locale);
       await page.goto('/office');
       await page.getByRole('heading', { level: 1, name: text.signin }).waitFor({ timeout: 60_000 });
-      await check(page, `office-signin-${locale}`);
+      await checkPage(page, `office-signin-${locale}`);
 
       await signInThroughForm(page, text.form);
       await page.getByRole('heading', { level: 1, name: text.hello }).waitFor();
-      await check(page, `office-home-${locale}`);
+      await checkPage(page, `office-home-${locale}`);
 
       await page.goto('/office/announcements');
       await page.getByRole('heading', { level: 1, name: text.announcements }).waitFor();
@@ -132,7 +85,7 @@ describe.skipIf(e2eSkipReason !== null)('accessibility (axe-core) and screenshot
         .getByRole('status')
         .waitFor({ state: 'detached' })
         .catch(() => {}); // the list's loading line
-      await check(page, `office-announcements-${locale}`);
+      await checkPage(page, `office-announcements-${locale}`);
     });
   }
 
@@ -141,6 +94,6 @@ describe.skipIf(e2eSkipReason !== null)('accessibility (axe-core) and screenshot
     await page.goto('/');
     await page.getByRole('heading', { level: 2 }).first().waitFor({ timeout: 60_000 });
     expect((await htmlLangDir(page)).lang).toMatch(/^zgh/);
-    await check(page, 'portal-home-zgh');
+    await checkPage(page, 'portal-home-zgh');
   });
 });

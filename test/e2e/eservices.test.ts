@@ -12,19 +12,17 @@ import PDFDocument from 'pdfkit';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
-  axeViolations,
+  checkPage,
   DEMO,
-  describeViolations,
   type E2E,
   e2eSkipReason,
   htmlLangDir,
   keepFailureArtifacts,
   type Locale,
   openTab,
-  screenshot,
-  settle,
   startE2E,
   type Tab,
+  waitForMap,
 } from './harness.js';
 
 const I18N = path.resolve(import.meta.dirname, '../../web/i18n');
@@ -42,8 +40,6 @@ const s = (locale: 'ar' | 'fr', key: string) => {
 /** Slow: a real server, a real browser, MapLibre and PDFs on two shared cores. */
 const LONG = 600_000;
 const DESKTOP = { width: 1280, height: 900 };
-/** Where to copy the screenshots besides test/e2e/artifacts, when set (for a review outside the repository). */
-const SHOTS = process.env.E2E_SCREENSHOTS_DIR;
 
 const PERMIT = {
   code: 'building_permit_small',
@@ -66,52 +62,6 @@ function pdf(title: string): Promise<Buffer> {
     doc.fontSize(18).text(title, 72, 72);
     doc.end();
   });
-}
-
-async function waitForMap(page: Page) {
-  await page.waitForFunction(
-    () => {
-      const map = (globalThis as unknown as { __madinaMap?: { loaded(): boolean } }).__madinaMap;
-      return !!map && map.loaded();
-    },
-    undefined,
-    { timeout: 90_000 },
-  );
-}
-
-/**
- * Waits for the page to be still, saves its screenshot (test/e2e/artifacts and the notes' folder),
- * checks that a phone page is no wider than the screen, and runs axe-core.
- */
-async function check(page: Page, name: string, phone = true) {
-  await settle(page, 400);
-  // react-aria's transient "pending" announcer (see a11y.test.ts): audit the page as it stays.
-  await page
-    .waitForFunction(
-      () =>
-        !(globalThis as unknown as { document: { querySelector(s: string): unknown } }).document.querySelector('[aria-live] [role="img"]'),
-      undefined,
-      { timeout: 15_000 },
-    )
-    .catch(() => {});
-  const file = await screenshot(page, name);
-  if (SHOTS) {
-    fs.mkdirSync(SHOTS, { recursive: true });
-    fs.copyFileSync(file, path.join(SHOTS, `${name}.png`));
-  }
-  if (phone) {
-    const width = await page.evaluate(
-      () => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth,
-    );
-    expect.soft(width, `${name}: the page is wider than the 360 px screen`).toBeLessThanOrEqual(360);
-  }
-  const violations = await axeViolations(page);
-  expect
-    .soft(
-      violations.map((v) => v.id),
-      `${name}: serious/critical axe violations\n${describeViolations(violations)}`,
-    )
-    .toEqual([]);
 }
 
 async function signIn(page: Page, email: string) {
@@ -165,7 +115,7 @@ describe.skipIf(e2eSkipReason !== null)('administrative e-services', () => {
     // The catalog, searched in Arabic as people type it.
     await page.getByRole('heading', { level: 1, name: s('ar', 'services.catalog.title') }).waitFor({ timeout: 60_000 });
     await page.getByRole('link', { name: PERMIT.ar }).waitFor();
-    await check(page, 'eservices-catalog-ar');
+    await checkPage(page, 'eservices-catalog-ar');
     await page.getByRole('searchbox', { name: s('ar', 'services.catalog.search') }).fill(PERMIT.query);
     await expect.poll(() => new URL(page.url()).searchParams.get('q')).toBe(PERMIT.query);
     // The server folds the query like the names (procedure.ts searchFold): the permit comes first.
@@ -179,7 +129,7 @@ describe.skipIf(e2eSkipReason !== null)('administrative e-services', () => {
     await page.getByText(PERMIT.plans.ar).first().waitFor();
     await page.getByRole('heading', { name: s('ar', 'services.fiche.fetched') }).waitFor();
     await page.getByText(s('ar', 'services.fiche.uncertain')).first().waitFor();
-    await check(page, 'eservices-fiche-ar');
+    await checkPage(page, 'eservices-fiche-ar');
     await page
       .getByRole('link', { name: s('ar', 'services.fiche.apply') })
       .first()
@@ -205,7 +155,7 @@ describe.skipIf(e2eSkipReason !== null)('administrative e-services', () => {
     await page.getByRole('textbox', { name: 'المساحة المبنية الإجمالية' }).fill('150');
     await page.getByRole('textbox', { name: 'عدد الطوابق فوق سطح الأرض' }).fill('2');
     await page.getByRole('radio', { name: 'سكن', exact: true }).check();
-    await check(page, 'eservices-form-ar');
+    await checkPage(page, 'eservices-form-ar');
     await page.getByRole('button', { name: s('ar', 'services.apply.next') }).click();
 
     // Step 2: documents. The draft is on the server now, kept on this device.
@@ -222,20 +172,20 @@ describe.skipIf(e2eSkipReason !== null)('administrative e-services', () => {
     await deedSlot.locator('input[type="file"]').setInputFiles({ name: 'titre.pdf', mimeType: 'application/pdf', buffer: deedPdf });
     await deedSlot.locator('bdi', { hasText: 'titre.pdf' }).waitFor();
     await page.getByRole('checkbox', { name: /شهادة الملكية الخاصة بالعقار المحفظ/ }).check();
-    await check(page, 'eservices-documents-ar');
+    await checkPage(page, 'eservices-documents-ar');
     await page.getByRole('button', { name: s('ar', 'services.apply.next') }).click();
 
     // Step 3: review, with the missing document said plainly; submit.
     await page.getByRole('heading', { level: 2, name: s('ar', 'services.apply.review') }).waitFor();
     await page.locator('.notice-warning').getByText(PERMIT.plans.ar).waitFor();
-    await check(page, 'eservices-review-ar');
+    await checkPage(page, 'eservices-review-ar');
     await page.getByRole('button', { name: s('ar', 'services.apply.submit') }).click();
 
     // The receipt: "file being deposited", listing what is missing.
     await page.getByRole('heading', { level: 1, name: s('ar', 'services.receipt.incompleteTitle') }).waitFor({ timeout: 60_000 });
     await expect(page.locator('.tracking-number').textContent()).resolves.toBe(filed.number);
     await page.locator('.missing-list').getByText(PERMIT.plans.ar).waitFor();
-    await check(page, 'eservices-receipt-ar');
+    await checkPage(page, 'eservices-receipt-ar');
 
     // Completing the file: the missing plans, then "I have completed my file".
     await page.getByRole('link', { name: s('ar', 'services.receipt.completeNow') }).click();
@@ -243,11 +193,11 @@ describe.skipIf(e2eSkipReason !== null)('administrative e-services', () => {
     const plansSlot = page.locator('.missing-section article.slot', { has: page.getByRole('heading', { name: PERMIT.plans.ar }) });
     await plansSlot.locator('input[type="file"]').setInputFiles({ name: 'plans.pdf', mimeType: 'application/pdf', buffer: plansPdf });
     await plansSlot.locator('bdi', { hasText: 'plans.pdf' }).waitFor();
-    await check(page, 'eservices-tracking-incomplete-ar');
+    await checkPage(page, 'eservices-tracking-incomplete-ar');
     await page.getByRole('button', { name: s('ar', 'services.missing.complete') }).click();
     await page.locator('.report-meta').getByText(s('ar', 'services.status.submitted'), { exact: true }).waitFor();
     await page.getByText(s('ar', 'services.clock.deadlineAt')).first().waitFor();
-    await check(page, 'eservices-tracking-ar');
+    await checkPage(page, 'eservices-tracking-ar');
   });
 
   it('staff review, approve and issue the permit in the office; the citizen downloads it; its QR page says authentic, then revoked', {
@@ -265,7 +215,7 @@ describe.skipIf(e2eSkipReason !== null)('administrative e-services', () => {
     await office.getByRole('heading', { level: 1, name: s('ar', 'services.office.queue') }).waitFor();
     const row = office.getByRole('link', { name: new RegExp(filed.number) });
     await row.waitFor();
-    await check(office, 'eservices-office-queue-ar-desktop', false);
+    await checkPage(office, 'eservices-office-queue-ar-desktop', false);
     await row.click();
     await office.getByRole('heading', { level: 1, name: `الطلب رقم ${filed.number}` }).waitFor();
     filed.id = office.url().split('/').at(-1) ?? '';
@@ -281,7 +231,7 @@ describe.skipIf(e2eSkipReason !== null)('administrative e-services', () => {
     };
     await act('start_review');
     await office.locator('.page-head').getByText(s('ar', 'services.status.under_review'), { exact: true }).waitFor();
-    await check(office, 'eservices-office-request-ar-desktop', false);
+    await checkPage(office, 'eservices-office-request-ar-desktop', false);
     await act('approve');
     await office.locator('.page-head').getByText(s('ar', 'services.status.approved'), { exact: true }).waitFor();
     await act('issue', async () => {
@@ -291,14 +241,14 @@ describe.skipIf(e2eSkipReason !== null)('administrative e-services', () => {
     await office.locator('.page-head').getByText(s('ar', 'services.status.issued'), { exact: true }).waitFor({ timeout: 60_000 });
     filed.code = (await office.locator('.issued code').first().textContent()) ?? '';
     expect(filed.code).toMatch(/^[A-Z2-7]{12}$/);
-    await check(office, 'eservices-office-issued-ar-desktop', false);
+    await checkPage(office, 'eservices-office-issued-ar-desktop', false);
 
     // The same page in French at desktop width.
     const agentFr = await tab({ desktop: true, locale: 'fr' });
     await agentFr.context.addCookies(await agent.context.cookies());
     await agentFr.page.goto(`/office/eservices/${filed.id}`);
     await agentFr.page.getByRole('heading', { level: 1, name: `Demande n° ${filed.number}` }).waitFor({ timeout: 60_000 });
-    await check(agentFr.page, 'eservices-office-request-fr-desktop', false);
+    await checkPage(agentFr.page, 'eservices-office-request-fr-desktop', false);
 
     // The citizen's tracking page offers the document; it downloads as a PDF.
     const citizen = await tab({ locale: 'ar' });
@@ -315,33 +265,33 @@ describe.skipIf(e2eSkipReason !== null)('administrative e-services', () => {
         .subarray(0, 5)
         .toString(),
     ).toBe('%PDF-');
-    await check(citizen.page, 'eservices-tracking-issued-ar');
+    await checkPage(citizen.page, 'eservices-tracking-issued-ar');
 
     // Its QR URL: authentic.
     await citizen.page.getByRole('link', { name: s('ar', 'services.documents.verify') }).click();
     await citizen.page.getByText(s('ar', 'services.verify.valid'), { exact: true }).waitFor();
     await citizen.page.getByText('سعاد الإدريسي').waitFor();
-    await check(citizen.page, 'eservices-verify-valid-ar');
+    await checkPage(citizen.page, 'eservices-verify-valid-ar');
     const verifyFr = await tab({ locale: 'fr' });
     await verifyFr.page.goto(`/verify/${filed.code}`);
     await verifyFr.page.getByText(s('fr', 'services.verify.valid'), { exact: true }).waitFor({ timeout: 60_000 });
-    await check(verifyFr.page, 'eservices-verify-valid-fr');
+    await checkPage(verifyFr.page, 'eservices-verify-valid-fr');
 
     // Revoked; the page says so, unmistakably.
     await office.getByRole('button', { name: s('ar', 'services.office.revoke'), exact: true }).click();
     await office.getByRole('textbox', { name: s('ar', 'services.office.revokeReason') }).fill('خطأ في مساحة البناء المرخص بها');
     await office.getByRole('button', { name: s('ar', 'services.office.revokeConfirm') }).click();
     await office.locator('.issued-revoked').waitFor();
-    await check(office, 'eservices-office-revoked-ar-desktop', false);
+    await checkPage(office, 'eservices-office-revoked-ar-desktop', false);
 
     await citizen.page.reload();
     await citizen.page.getByText(s('ar', 'services.verify.revoked'), { exact: true }).waitFor({ timeout: 60_000 });
     await citizen.page.getByText('خطأ في مساحة البناء المرخص بها', { exact: false }).waitFor();
     await expect(citizen.page.locator('.verdict').getAttribute('data-status')).resolves.toBe('revoked');
-    await check(citizen.page, 'eservices-verify-revoked-ar');
+    await checkPage(citizen.page, 'eservices-verify-revoked-ar');
     await verifyFr.page.reload();
     await verifyFr.page.getByText(s('fr', 'services.verify.revoked'), { exact: true }).waitFor({ timeout: 60_000 });
-    await check(verifyFr.page, 'eservices-verify-revoked-fr');
+    await checkPage(verifyFr.page, 'eservices-verify-revoked-fr');
 
     // An unknown code is not "authentic".
     await verifyFr.page.goto('/verify/AAAAAAAAAAAA');
@@ -353,27 +303,27 @@ describe.skipIf(e2eSkipReason !== null)('administrative e-services', () => {
     await page.goto('/services');
     await page.getByRole('heading', { level: 1, name: s('fr', 'services.catalog.title') }).waitFor({ timeout: 60_000 });
     await page.getByRole('link', { name: PERMIT.fr }).waitFor();
-    await check(page, 'eservices-catalog-fr');
+    await checkPage(page, 'eservices-catalog-fr');
     await page.getByRole('link', { name: PERMIT.fr }).click();
     await page.getByRole('heading', { level: 1, name: PERMIT.fr }).waitFor();
-    await check(page, 'eservices-fiche-fr');
+    await checkPage(page, 'eservices-fiche-fr');
     await page
       .getByRole('link', { name: s('fr', 'services.fiche.apply') })
       .first()
       .click();
     await page.getByRole('heading', { level: 2, name: s('fr', 'services.apply.details') }).waitFor();
     await waitForMap(page);
-    await check(page, 'eservices-form-fr');
+    await checkPage(page, 'eservices-form-fr');
     if (filed.number && filed.token) {
       await page.goto(`/services/requests/${filed.number}#${filed.token}`);
       await page.getByRole('heading', { level: 1, name: PERMIT.fr }).waitFor({ timeout: 60_000 });
-      await check(page, 'eservices-tracking-fr');
+      await checkPage(page, 'eservices-tracking-fr');
       await page.goto(`/services/requests/${filed.number}/receipt`);
       await page.locator('.tracking-number').waitFor({ timeout: 60_000 });
-      await check(page, 'eservices-receipt-fr');
+      await checkPage(page, 'eservices-receipt-fr');
       await page.goto('/services/mine');
       await page.getByRole('link', { name: PERMIT.fr }).waitFor({ timeout: 60_000 });
-      await check(page, 'eservices-mine-fr');
+      await checkPage(page, 'eservices-mine-fr');
     }
   });
 
@@ -387,7 +337,7 @@ describe.skipIf(e2eSkipReason !== null)('administrative e-services', () => {
     // The catalog and one fiche's editor: a certified copy asked of the citizen is refused here, beside the document.
     await page.goto('/office/eservices/catalog');
     await page.getByRole('heading', { level: 1, name: s('ar', 'services.office.catalog.title') }).waitFor({ timeout: 60_000 });
-    await check(page, 'eservices-office-catalog-ar-desktop', false);
+    await checkPage(page, 'eservices-office-catalog-ar-desktop', false);
     await page.getByRole('link', { name: s('ar', 'services.office.catalog.editNamed').replace('{name}', PERMIT.ar) }).click();
     await page
       .getByRole('heading', { level: 1, name: s('ar', 'services.office.catalog.editNamed').replace('{name}', PERMIT.ar) })
@@ -398,7 +348,7 @@ describe.skipIf(e2eSkipReason !== null)('administrative e-services', () => {
     await item.getByRole('textbox', { name: 'العربية' }).first().fill('نسخة مطابقة للأصل من البطاقة الوطنية');
     await page.getByRole('button', { name: 'حفظ', exact: true }).click();
     await item.getByText(s('ar', 'services.problem.procedure_certified_copy')).waitFor();
-    await check(page, 'eservices-office-editor-ar-desktop', false);
+    await checkPage(page, 'eservices-office-editor-ar-desktop', false);
 
     // The counter: a citizen in person asks for a signature legalization; the agent files it with the scanned document.
     await page.goto('/office/eservices/counter');
@@ -409,7 +359,7 @@ describe.skipIf(e2eSkipReason !== null)('administrative e-services', () => {
     await page.getByRole('textbox', { name: 'رقم البطاقة الوطنية للتعريف الإلكترونية لصاحب الطلب' }).fill('F654321');
     await page.getByRole('radio', { name: 'وكالة', exact: true }).check();
     await page.getByRole('textbox', { name: 'عدد الإمضاءات المطلوب الإشهاد عليها' }).fill('1');
-    await check(page, 'eservices-office-counter-ar-desktop', false);
+    await checkPage(page, 'eservices-office-counter-ar-desktop', false);
     await page.getByRole('button', { name: s('ar', 'services.office.counter.create') }).click();
     const slot = page.locator('article.slot', { has: page.getByRole('heading', { name: 'الوثيقة المراد توقيعها' }) });
     await slot.locator('input[type="file"]').setInputFiles({ name: 'procuration.pdf', mimeType: 'application/pdf', buffer: deedPdf });
@@ -417,12 +367,12 @@ describe.skipIf(e2eSkipReason !== null)('administrative e-services', () => {
     await page.getByRole('button', { name: s('ar', 'services.office.counter.deposit') }).click();
     await page.getByRole('heading', { level: 2, name: s('ar', 'services.receipt.completeTitle') }).waitFor();
     await expect(page.locator('.tracking-number').textContent()).resolves.toMatch(/^ES-\d{4}-\d+$/);
-    await check(page, 'eservices-office-counter-done-ar-desktop', false);
+    await checkPage(page, 'eservices-office-counter-done-ar-desktop', false);
 
     await page.goto('/office/eservices/indicators');
     await page.getByRole('heading', { level: 1, name: s('ar', 'services.office.indicators.title') }).waitFor({ timeout: 60_000 });
     await page.locator('table.data-table').waitFor();
-    await check(page, 'eservices-office-indicators-ar-desktop', false);
+    await checkPage(page, 'eservices-office-indicators-ar-desktop', false);
     const href = await page.getByRole('link', { name: s('ar', 'services.office.indicators.csv') }).getAttribute('href');
     const csv = await page.request.get(href ?? '');
     expect(csv.status()).toBe(200);
@@ -434,6 +384,6 @@ describe.skipIf(e2eSkipReason !== null)('administrative e-services', () => {
       .getByRole('button', { name: new RegExp(s('ar', 'services.office.holidays.adjust')) })
       .first()
       .waitFor();
-    await check(page, 'eservices-office-holidays-ar-desktop', false);
+    await checkPage(page, 'eservices-office-holidays-ar-desktop', false);
   });
 });

@@ -15,9 +15,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import yazl from 'yazl';
 import { createTestDatabase } from '../helpers/db.js';
 import {
-  axeViolations,
+  checkPage,
   DEMO,
-  describeViolations,
   type E2E,
   E2E_TIMEOUT,
   e2eSkipReason,
@@ -29,6 +28,7 @@ import {
   settle,
   startE2E,
   type Tab,
+  waitForMap,
 } from './harness.js';
 
 const DESKTOP = { width: 1280, height: 900 };
@@ -80,17 +80,6 @@ async function signIn(page: Page, locale: 'ar' | 'fr', email: string) {
   await page.getByRole('heading', { level: 1, name: text.hello }).waitFor();
 }
 
-async function waitForMap(page: Page) {
-  await page.waitForFunction(
-    () => {
-      const map = (globalThis as unknown as { __madinaMap?: { loaded(): boolean } }).__madinaMap;
-      return !!map && map.loaded();
-    },
-    undefined,
-    { timeout: 60_000 },
-  );
-}
-
 /** Looks at a place (through the test hook) and waits until the map has drawn it. */
 async function lookAt(page: Page, center: [number, number], zoom: number) {
   await page.locator('.gis-map').scrollIntoViewIfNeeded();
@@ -120,33 +109,6 @@ async function clickMap(page: Page, lonLat: [number, number]) {
   const { x, y } = await screenPoint(page, lonLat);
   await page.mouse.move(x, y, { steps: 4 });
   await page.mouse.click(x, y);
-}
-
-/** Waits for the page to be still, saves its screenshot, checks the phone width and axe-core. */
-async function check(page: Page, name: string, phone: boolean) {
-  await settle(page);
-  await page
-    .waitForFunction(
-      () =>
-        !(globalThis as unknown as { document: { querySelector(s: string): unknown } }).document.querySelector('[aria-live] [role="img"]'),
-      undefined,
-      { timeout: 15_000 },
-    )
-    .catch(() => {});
-  await screenshot(page, name);
-  if (phone) {
-    const width = await page.evaluate(
-      () => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth,
-    );
-    expect.soft(width, `${name}: the page is wider than the 360 px screen`).toBeLessThanOrEqual(360);
-  }
-  const violations = await axeViolations(page);
-  expect
-    .soft(
-      violations.map((v) => v.id),
-      `${name}: serious/critical axe violations\n${describeViolations(violations)}`,
-    )
-    .toEqual([]);
 }
 
 interface OgcItems {
@@ -450,12 +412,12 @@ describe.skipIf(e2eSkipReason !== null)('the GIS pages of the office', { timeout
       await page.goto('/office/gis');
       await page.getByRole('heading', { level: 1, name: text.layers }).waitFor();
       await page.getByRole('link', { name: title[locale] }).first().waitFor();
-      await check(page, name('layers'), !desktop);
+      await checkPage(page, name('layers'), !desktop);
 
       await page.goto('/office/gis/new');
       await page.getByRole('heading', { level: 1, name: text.create }).waitFor();
       await page.getByRole('button', { name: locale === 'ar' ? 'إضافة خاصية' : 'Ajouter un attribut' }).click();
-      await check(page, name('create'), !desktop);
+      await checkPage(page, name('create'), !desktop);
 
       await page.goto(`/office/gis/layers/${code}`);
       await page.getByRole('heading', { level: 1, name: text.layer(title[locale]) }).waitFor();
@@ -465,7 +427,7 @@ describe.skipIf(e2eSkipReason !== null)('the GIS pages of the office', { timeout
       await page.getByRole('button', { name: new RegExp(text.pick) }).click();
       await page.getByRole('option', { name: new RegExp(`^${locale === 'ar' ? 'حديقة' : 'حديقة'} ${stamp}`) }).click();
       await page.getByRole('textbox', { name: locale === 'ar' ? 'الاسم' : 'Nom' }).waitFor();
-      await check(page, name('editor'), !desktop);
+      await checkPage(page, name('editor'), !desktop);
     });
   }
 });

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Result as AxeResult, AxeResults } from 'axe-core';
 import { type Browser, type BrowserContext, chromium, type Page, type Request } from 'playwright-core';
+import { expect } from 'vitest';
 import { staleReason } from '../../src/platform/http/web-build.js';
 import { type SeededServer, startSeededServer } from '../helpers/seeded-server.js';
 import { type ServerProcess, sleep } from '../helpers/server-process.js';
@@ -246,6 +247,58 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/** Waits until the page's map (the test hook `window.__madinaMap`) has loaded its style and first tiles. */
+export async function waitForMap(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const map = (globalThis as unknown as { __madinaMap?: { loaded(): boolean } }).__madinaMap;
+      return !!map && map.loaded();
+    },
+    undefined,
+    { timeout: 90_000 },
+  );
+}
+
+/** Where to copy every checked page's screenshot besides test/e2e/artifacts, when set (a review outside the repository). */
+const SHOTS = process.env.E2E_SCREENSHOTS_DIR;
+
+/**
+ * Waits for the page to be still, saves its screenshot, checks that a phone page is no wider than
+ * its 360-px screen, and records (softly) any serious or critical axe-core violation.
+ */
+export async function checkPage(page: Page, name: string, phone = true): Promise<void> {
+  await settle(page);
+  // react-aria's live announcer says "pending" for a Button with isPending through a transient
+  // <div role="img" aria-labelledby=button-id>, removed after 7 s; once the button is gone it
+  // names nothing. Audit the page as it stays, not that 7-second leftover.
+  await page
+    .waitForFunction(
+      () =>
+        !(globalThis as unknown as { document: { querySelector(s: string): unknown } }).document.querySelector('[aria-live] [role="img"]'),
+      undefined,
+      { timeout: 15_000 },
+    )
+    .catch(() => {});
+  const file = await screenshot(page, name);
+  if (SHOTS) {
+    fs.mkdirSync(SHOTS, { recursive: true });
+    fs.copyFileSync(file, path.join(SHOTS, `${name}.png`));
+  }
+  if (phone) {
+    const width = await page.evaluate(
+      () => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth,
+    );
+    expect.soft(width, `${name}: the page is wider than the 360 px screen`).toBeLessThanOrEqual(360);
+  }
+  const violations = await axeViolations(page);
+  expect
+    .soft(
+      violations.map((v) => v.id),
+      `${name}: serious/critical axe violations\n${describeViolations(violations)}`,
+    )
+    .toEqual([]);
 }
 
 /** Waits until the page has no request in flight for `quietMs` (fonts, lazy chunks, API calls). */

@@ -8,18 +8,16 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { connectDevice, waitUntil } from '../helpers/telemetry.js';
 import {
-  axeViolations,
+  checkPage,
   DEMO,
-  describeViolations,
   type E2E,
   E2E_TIMEOUT,
   e2eSkipReason,
   keepFailureArtifacts,
   openTab,
-  screenshot,
-  settle,
   startE2E,
   type Tab,
+  waitForMap,
 } from './harness.js';
 
 const DESKTOP = { width: 1280, height: 900 };
@@ -44,36 +42,6 @@ async function signIn(page: Page, locale: 'ar' | 'fr') {
   await page.getByLabel(text.password, { exact: true }).fill(DEMO.password);
   await page.getByRole('button', { name: text.submit, exact: true }).click();
   await page.getByRole('heading', { level: 1, name: text.hello }).waitFor();
-}
-
-async function waitForMap(page: Page) {
-  await page.waitForFunction(
-    () => {
-      const map = (globalThis as unknown as { __madinaMap?: { loaded(): boolean } }).__madinaMap;
-      return !!map && map.loaded();
-    },
-    undefined,
-    { timeout: 60_000 },
-  );
-}
-
-/** Waits for the page to be still, saves its screenshot, checks the phone width and axe-core. */
-async function check(page: Page, name: string, phone: boolean) {
-  await settle(page);
-  await screenshot(page, name);
-  if (phone) {
-    const width = await page.evaluate(
-      () => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth,
-    );
-    expect.soft(width, `${name}: the page is wider than the 360 px screen`).toBeLessThanOrEqual(360);
-  }
-  const violations = await axeViolations(page);
-  expect
-    .soft(
-      violations.map((v) => v.id),
-      `${name}: serious/critical axe violations\n${describeViolations(violations)}`,
-    )
-    .toEqual([]);
 }
 
 const localDate = (at: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Africa/Casablanca', dateStyle: 'short' }).format(at);
@@ -223,13 +191,13 @@ describe.skipIf(e2eSkipReason !== null)('public lighting in the office', { timeo
         await page.goto(`/office/lighting?lamp=${await lampId(e2e, 'L-00004')}`);
         await waitForMap(page);
         await page.getByTestId('lamp-panel').waitFor();
-        await check(page, `lighting-map-${locale}-${size}`, !desktop);
+        await checkPage(page, `lighting-map-${locale}-${size}`, !desktop);
         await page.goto('/office/lighting/list');
         await page.getByTestId('lamp-list').waitFor();
-        await check(page, `lighting-list-${locale}-${size}`, !desktop);
+        await checkPage(page, `lighting-list-${locale}-${size}`, !desktop);
         await page.goto('/office/lighting/energy');
         await page.getByTestId('energy-chart').waitFor();
-        await check(page, `lighting-energy-${locale}-${size}`, !desktop);
+        await checkPage(page, `lighting-energy-${locale}-${size}`, !desktop);
       });
     }
   }

@@ -1,30 +1,9 @@
-// The lighting schedules in the office, in a real browser: the supervisor finds the demo's
-// schedules, reads a summer night's profile as a chart and as a table, a Ramadan night under its
-// calendar, changes a level of the profile, and sets and ends a manual override; then the page in
-// Arabic and French, on a phone and at desktop width: axe-core and screenshots.
-
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dateOfDayNumber, dayNumberOf, hijriOf } from '../../src/modules/eservices/index.js';
-import {
-  axeViolations,
-  DEMO,
-  describeViolations,
-  type E2E,
-  E2E_TIMEOUT,
-  e2eSkipReason,
-  keepFailureArtifacts,
-  openTab,
-  screenshot,
-  settle,
-  startE2E,
-  type Tab,
-} from './harness.js';
+import { checkPage, DEMO, type E2E, E2E_TIMEOUT, e2eSkipReason, keepFailureArtifacts, openTab, startE2E, type Tab } from './harness.js';
 
 const DESKTOP = { width: 1280, height: 900 };
-const SHOTS = '/tmp/shots/LIGHT-SCHED';
 const SIGN_IN = {
   ar: { email: 'البريد الإلكتروني', password: 'كلمة المرور', submit: 'تسجيل الدخول', hello: /^مرحبًا،/ },
   fr: { email: 'Adresse électronique', password: 'Mot de passe', submit: 'Se connecter', hello: /^Bonjour,/ },
@@ -38,27 +17,6 @@ async function signIn(page: Page, locale: 'ar' | 'fr') {
   await page.getByLabel(text.password, { exact: true }).fill(DEMO.password);
   await page.getByRole('button', { name: text.submit, exact: true }).click();
   await page.getByRole('heading', { level: 1, name: text.hello }).waitFor();
-}
-
-/** Waits for the page to be still, saves its screenshot (also under /tmp/shots), checks the phone width and axe-core. */
-async function check(page: Page, name: string, phone: boolean) {
-  await settle(page);
-  const file = await screenshot(page, name);
-  fs.mkdirSync(SHOTS, { recursive: true });
-  fs.copyFileSync(file, path.join(SHOTS, `${name}.png`));
-  if (phone) {
-    const width = await page.evaluate(
-      () => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth,
-    );
-    expect.soft(width, `${name}: the page is wider than the 360 px screen`).toBeLessThanOrEqual(360);
-  }
-  const violations = await axeViolations(page);
-  expect
-    .soft(
-      violations.map((v) => v.id),
-      `${name}: serious/critical axe violations\n${describeViolations(violations)}`,
-    )
-    .toEqual([]);
 }
 
 /** How the page writes a night's date: the day of the month, in the page's digits (Latin in fr-MA and ar-MA). */
@@ -153,7 +111,7 @@ describe.skipIf(e2eSkipReason !== null)('lighting schedules in the office', { ti
         await page.goto('/office/lighting/schedules');
         await page.getByTestId('night-chart').waitFor();
         await pickNight(page, locale === 'ar' ? 'ليلة يوم' : 'Nuit du', '2026-12-21');
-        await check(page, `lighting-schedules-${locale}-${desktop ? 1280 : 360}`, !desktop);
+        await checkPage(page, `lighting-schedules-${locale}-${desktop ? 1280 : 360}`, !desktop);
         // Local times from the server's tz database (Chromium's own data has Casablanca at +00 in December 2026).
         expect(await page.getByTestId('chart-dusk').textContent()).toContain('18:01');
         if (locale === 'ar') {

@@ -9,9 +9,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../helpers/db.js';
 import {
-  axeViolations,
+  checkPage,
   DEMO,
-  describeViolations,
   type E2E,
   E2E_TIMEOUT,
   e2eSkipReason,
@@ -20,9 +19,9 @@ import {
   type Locale,
   openTab,
   screenshot,
-  settle,
   startE2E,
   type Tab,
+  waitForMap,
 } from './harness.js';
 
 const DESKTOP = { width: 1280, height: 900 };
@@ -62,45 +61,6 @@ async function signIn(page: Page, locale: 'ar' | 'fr', email: string) {
   await page.getByLabel(text.form.password, { exact: true }).fill(DEMO.password);
   await page.getByRole('button', { name: text.form.submit, exact: true }).click();
   await page.getByRole('heading', { level: 1, name: text.hello }).waitFor();
-}
-
-async function waitForMap(page: Page) {
-  await page.waitForFunction(
-    () => {
-      const map = (globalThis as unknown as { __madinaMap?: { loaded(): boolean } }).__madinaMap;
-      return !!map && map.loaded();
-    },
-    undefined,
-    { timeout: 60_000 },
-  );
-}
-
-/** Waits for the page to be still, saves its screenshot, checks the phone width and axe-core. */
-async function check(page: Page, name: string, phone: boolean) {
-  await settle(page);
-  // react-aria's transient "pending" announcer (see a11y.test.ts): audit the page as it stays.
-  await page
-    .waitForFunction(
-      () =>
-        !(globalThis as unknown as { document: { querySelector(s: string): unknown } }).document.querySelector('[aria-live] [role="img"]'),
-      undefined,
-      { timeout: 15_000 },
-    )
-    .catch(() => {});
-  await screenshot(page, name);
-  if (phone) {
-    const width = await page.evaluate(
-      () => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth,
-    );
-    expect.soft(width, `${name}: the page is wider than the 360 px screen`).toBeLessThanOrEqual(360);
-  }
-  const violations = await axeViolations(page);
-  expect
-    .soft(
-      violations.map((v) => v.id),
-      `${name}: serious/critical axe violations\n${describeViolations(violations)}`,
-    )
-    .toEqual([]);
 }
 
 describe.skipIf(e2eSkipReason !== null)('reports and work orders in the office', { timeout: E2E_TIMEOUT }, () => {
@@ -320,37 +280,37 @@ describe.skipIf(e2eSkipReason !== null)('reports and work orders in the office',
       const { page } = await tab({ locale, desktop, axe: true });
       await signIn(page, locale, DEMO.email);
       const name = (what: string) => `reports-office-${what}-${locale}-${size}`;
-      await check(page, name('home'), !desktop);
+      await checkPage(page, name('home'), !desktop);
 
       await page.goto('/office/reports');
       await page.getByRole('heading', { level: 1, name: text.reports }).waitFor();
       await page.locator('.report-list .report-row').first().waitFor();
-      await check(page, name('queue'), !desktop);
+      await checkPage(page, name('queue'), !desktop);
 
       await page.goto('/office/reports?view=map&status=all');
       await page.getByRole('heading', { level: 1, name: text.reports }).waitFor();
       await waitForMap(page);
-      await check(page, name('queue-map'), !desktop);
+      await checkPage(page, name('queue-map'), !desktop);
 
       await page.goto(`/office/reports/${filed.id}`);
       await page.getByRole('heading', { level: 1, name: text.report(filed.number) }).waitFor();
       await waitForMap(page);
-      await check(page, name('report'), !desktop);
+      await checkPage(page, name('report'), !desktop);
 
       await page.goto('/office/workorders');
       await page.getByRole('heading', { level: 1, name: text.workorders }).waitFor();
       await page.locator('.wo-card').first().waitFor();
-      await check(page, name('workorders'), !desktop);
+      await checkPage(page, name('workorders'), !desktop);
 
       await page.goto(`/office/workorders/${filed.workOrderId}`);
       await page.getByRole('heading', { level: 1, name: text.workOrder(filed.workOrderNumber) }).waitFor();
       await waitForMap(page);
-      await check(page, name('workorder'), !desktop);
+      await checkPage(page, name('workorder'), !desktop);
 
       await page.goto('/office/categories');
       await page.getByRole('heading', { level: 1, name: text.categories }).waitFor();
       await page.locator('.record-list .record').first().waitFor();
-      await check(page, name('categories'), !desktop);
+      await checkPage(page, name('categories'), !desktop);
 
       await page
         .getByRole('link', { name: locale === 'ar' ? 'تعديل فئة «عمود إنارة معطل»' : 'Modifier la catégorie « Lampadaire en panne »' })
@@ -359,12 +319,12 @@ describe.skipIf(e2eSkipReason !== null)('reports and work orders in the office',
         .getByRole('heading', { level: 1 })
         .filter({ hasText: locale === 'ar' ? 'عمود إنارة معطل' : 'Lampadaire en panne' })
         .waitFor();
-      await check(page, name('category-editor'), !desktop);
+      await checkPage(page, name('category-editor'), !desktop);
 
       await page.goto('/office/outbox');
       await page.getByRole('heading', { level: 1, name: text.outbox }).waitFor();
       await page.getByRole('article').first().waitFor();
-      await check(page, name('outbox'), !desktop);
+      await checkPage(page, name('outbox'), !desktop);
     });
   }
 });

@@ -9,9 +9,8 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
-  axeViolations,
+  checkPage,
   DEMO,
-  describeViolations,
   type E2E,
   e2eSkipReason,
   htmlLangDir,
@@ -19,9 +18,9 @@ import {
   type Locale,
   openTab,
   screenshot,
-  settle,
   startE2E,
   type Tab,
+  waitForMap,
 } from './harness.js';
 
 const CATALOG = (locale: 'ar' | 'fr'): Record<string, string> =>
@@ -39,17 +38,6 @@ interface MapLike {
   querySourceFeatures(source: string): { properties: Record<string, unknown> }[];
 }
 
-async function waitForMap(page: Page) {
-  await page.waitForFunction(
-    () => {
-      const map = (globalThis as unknown as { __madinaMap?: MapLike }).__madinaMap;
-      return !!map && map.loaded();
-    },
-    undefined,
-    { timeout: 90_000 },
-  );
-}
-
 /** Brings the map to a point and taps it there (a phone's finger on the map canvas). */
 async function tapMapAt(page: Page, point: { lat: number; lon: number }) {
   const pixel = await page.evaluate(({ lat, lon }) => {
@@ -59,23 +47,6 @@ async function tapMapAt(page: Page, point: { lat: number; lon: number }) {
   }, point);
   await page.waitForTimeout(300);
   await page.locator('[data-testid="commune-map"] canvas').tap({ position: { x: pixel.x, y: pixel.y } });
-}
-
-/** Screenshot, no sideways scrolling on the 360-px screen, no serious or critical axe violation. */
-async function check(page: Page, name: string) {
-  await settle(page, 300);
-  await screenshot(page, name);
-  const width = await page.evaluate(
-    () => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth,
-  );
-  expect.soft(width, `${name}: the page is wider than the 360 px screen`).toBeLessThanOrEqual(360);
-  const violations = await axeViolations(page);
-  expect
-    .soft(
-      violations.map((v) => v.id),
-      `${name}: serious/critical axe violations\n${describeViolations(violations)}`,
-    )
-    .toEqual([]);
 }
 
 const stepHeading = (page: Page, name: string) => page.getByRole('heading', { level: 2, name, exact: true });
@@ -147,7 +118,7 @@ describe.skipIf(e2eSkipReason !== null)('citizen reports on the portal', () => {
 
     // 1. The category: grouped, searchable. The first screen does not load MapLibre.
     await stepHeading(page, AR['portal.reports.category.title']!).waitFor({ timeout: 60_000 });
-    await check(page, 'report-1-category-ar');
+    await checkPage(page, 'report-1-category-ar');
     expect(
       requests.some((r) => /maplibre|PlacePicker/i.test(r.url())),
       'MapLibre on the first step',
@@ -161,7 +132,7 @@ describe.skipIf(e2eSkipReason !== null)('citizen reports on the portal', () => {
     await tapMapAt(page, inside);
     await page.getByText(/تم اختيار المكان/).waitFor();
     await page.getByRole('textbox', { name: new RegExp(AR['portal.reports.place.landmark']!) }).fill('قرب المدرسة الابتدائية');
-    await check(page, 'report-2-place-ar');
+    await checkPage(page, 'report-2-place-ar');
     await page.getByRole('button', { name: AR['portal.reports.new.next'], exact: true }).click();
 
     // 3. Description, the category's required question, a photo. "Next" first checks, as the server would.
@@ -174,14 +145,14 @@ describe.skipIf(e2eSkipReason !== null)('citizen reports on the portal', () => {
     await page.getByRole('radio', { name: 'مطفأ ليلًا' }).check();
     await page.locator('input[type="file"]').setInputFiles({ name: 'lamp.jpg', mimeType: 'image/jpeg', buffer: photo });
     await page.getByRole('img', { name: /الصورة 1/ }).waitFor();
-    await check(page, 'report-3-details-ar');
+    await checkPage(page, 'report-3-details-ar');
     await page.getByRole('button', { name: AR['portal.reports.new.next'], exact: true }).click();
 
     // 4. Contact (optional, never public), the summary, send.
     await stepHeading(page, AR['portal.reports.contact.title']!).waitFor();
     await expect(page.getByText(AR['portal.reports.contact.privacyTitle']!).isVisible()).resolves.toBe(true);
     await page.getByRole('textbox', { name: new RegExp(AR['portal.reports.contact.email']!) }).fill('citoyen@example.ma');
-    await check(page, 'report-4-contact-ar');
+    await checkPage(page, 'report-4-contact-ar');
     await page.getByRole('button', { name: AR['portal.reports.contact.send'], exact: true }).click();
 
     // The confirmation: number, expected date (Moroccan month names), the link to keep; the photo goes up.
@@ -194,7 +165,7 @@ describe.skipIf(e2eSkipReason !== null)('citizen reports on the portal', () => {
     await page.locator('.photo-uploads .notice-success').waitFor({ timeout: 60_000 });
     const link = (await page.locator('.link-box a').getAttribute('href')) ?? '';
     expect(link).toMatch(new RegExp(`/reports/${number}#[A-Za-z0-9_-]{16,}$`));
-    await check(page, 'report-5-sent-ar');
+    await checkPage(page, 'report-5-sent-ar');
     // The secret never travelled in a URL the server saw.
     expect(requests.map((r) => r.url()).filter((u) => u.includes(link.split('#')[1] ?? '#'))).toEqual([]);
 
@@ -212,7 +183,7 @@ describe.skipIf(e2eSkipReason !== null)('citizen reports on the portal', () => {
     await expect(own.getAttribute('src')).resolves.toMatch(/^blob:/);
     await other.page.getByText(/في انتظار مراجعة الجماعة/).waitFor();
     await expect(other.page.locator('.own-section').textContent()).resolves.toContain('citoyen@example.ma');
-    await check(other.page, 'report-6-tracking-ar');
+    await checkPage(other.page, 'report-6-tracking-ar');
 
     // The public sees neither the contact details nor the photo waiting for approval.
     const pub = (await (await e2e.server.fetch(`/api/v1/reports/${number}`)).json()) as { photos: unknown[] };
@@ -226,7 +197,7 @@ describe.skipIf(e2eSkipReason !== null)('citizen reports on the portal', () => {
     // "My reports" on the first browser lists it.
     await page.goto('/reports/mine');
     await page.getByRole('link', { name: 'عمود إنارة معطل' }).waitFor({ timeout: 60_000 });
-    await check(page, 'report-7-mine-ar');
+    await checkPage(page, 'report-7-mine-ar');
   });
 
   it('files a report in French by address and district, without the map; the citizen edits it, removes their details, and reopens it once marked fixed', {
@@ -235,7 +206,7 @@ describe.skipIf(e2eSkipReason !== null)('citizen reports on the portal', () => {
     const { page, requests } = await tab('fr');
     await page.goto('/reports/new');
     await stepHeading(page, FR['portal.reports.category.title']!).waitFor({ timeout: 60_000 });
-    await check(page, 'report-1-category-fr');
+    await checkPage(page, 'report-1-category-fr');
     await page.getByRole('button', { name: /Dépôt sauvage de déchets/ }).click();
 
     await stepHeading(page, FR['portal.reports.place.title']!).waitFor();
@@ -248,7 +219,7 @@ describe.skipIf(e2eSkipReason !== null)('citizen reports on the portal', () => {
     const district = page.getByRole('combobox', { name: new RegExp(FR['portal.reports.place.district']!) });
     await expect.poll(() => district.locator('option').count()).toBeGreaterThan(1);
     await district.selectOption({ index: 1 });
-    await check(page, 'report-2-address-fr');
+    await checkPage(page, 'report-2-address-fr');
     await page.getByRole('button', { name: FR['portal.reports.new.next'], exact: true }).click();
 
     await stepHeading(page, FR['portal.reports.details.title']!).waitFor();
@@ -257,20 +228,20 @@ describe.skipIf(e2eSkipReason !== null)('citizen reports on the portal', () => {
       .fill('Gravats et encombrants déposés depuis une semaine.');
     await page.getByRole('checkbox', { name: 'Gravats' }).check();
     await page.getByRole('checkbox', { name: 'Encombrants' }).check();
-    await check(page, 'report-3-details-fr');
+    await checkPage(page, 'report-3-details-fr');
     await page.getByRole('button', { name: FR['portal.reports.new.next'], exact: true }).click();
 
     await stepHeading(page, FR['portal.reports.contact.title']!).waitFor();
     await page.getByRole('textbox', { name: new RegExp(FR['portal.reports.contact.name']!) }).fill('Samira');
     await page.getByRole('textbox', { name: new RegExp(`^${FR['portal.reports.contact.phone']}`) }).fill('06 12 34 56 78');
-    await check(page, 'report-4-contact-fr');
+    await checkPage(page, 'report-4-contact-fr');
     await page.getByRole('button', { name: FR['portal.reports.contact.send'], exact: true }).click();
 
     await page.getByRole('heading', { level: 1, name: FR['portal.reports.sent.title'] }).waitFor({ timeout: 60_000 });
     await expect(page.locator('.sent-facts').textContent()).resolves.toMatch(
       /(janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre) \d{4}/,
     );
-    await check(page, 'report-5-sent-fr');
+    await checkPage(page, 'report-5-sent-fr');
     const number = (await page.locator('.tracking-number').textContent())?.trim() ?? '';
     // No map was needed: MapLibre never downloaded.
     expect(requests.some((r) => /maplibre/i.test(r.url()))).toBe(false);
@@ -285,7 +256,7 @@ describe.skipIf(e2eSkipReason !== null)('citizen reports on the portal', () => {
     await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
     await page.getByText(FR['portal.reports.own.saved']!).waitFor();
     await expect(page.locator('.report-text').textContent()).resolves.toContain('déchets verts');
-    await check(page, 'report-6-tracking-fr');
+    await checkPage(page, 'report-6-tracking-fr');
     // Remove my details, after a confirmation.
     await page.getByRole('button', { name: FR['portal.reports.own.remove'] }).click();
     await page.getByRole('button', { name: FR['portal.reports.own.removeConfirm'] }).click();
@@ -297,7 +268,7 @@ describe.skipIf(e2eSkipReason !== null)('citizen reports on the portal', () => {
     await page.reload();
     await page.getByRole('heading', { level: 3, name: FR['portal.reports.own.reopenTitle'] }).waitFor({ timeout: 60_000 });
     await page.locator('.timeline').getByText('Les gravats ont été enlevés.').waitFor();
-    await check(page, 'report-8-fixed-fr');
+    await checkPage(page, 'report-8-fixed-fr');
     await page.getByRole('textbox', { name: new RegExp(FR['portal.reports.own.reopenReason']!) }).fill('Les encombrants sont toujours là.');
     await page.getByRole('button', { name: FR['portal.reports.own.reopen'] }).click();
     await page.locator('.timeline').getByText('Les encombrants sont toujours là.').waitFor();
@@ -306,7 +277,7 @@ describe.skipIf(e2eSkipReason !== null)('citizen reports on the portal', () => {
 
     await page.goto('/reports/mine');
     await page.getByRole('link', { name: 'Dépôt sauvage de déchets' }).waitFor({ timeout: 60_000 });
-    await check(page, 'report-7-mine-fr');
+    await checkPage(page, 'report-7-mine-fr');
   });
 
   it("shows the server's message on the place step for a place outside the commune, and sends once it is moved inside", {
@@ -341,7 +312,7 @@ describe.skipIf(e2eSkipReason !== null)('citizen reports on the portal', () => {
     await expect(alert.textContent()).resolves.not.toContain('/body/');
     await page.getByText(AR['portal.reports.place.outsideHint']!).waitFor();
     await waitForMap(page);
-    await check(page, 'report-outside-ar');
+    await checkPage(page, 'report-outside-ar');
 
     // Moved inside, the same report goes through (a new submission: a new Idempotency-Key).
     await tapMapAt(page, inside);
@@ -378,13 +349,13 @@ describe.skipIf(e2eSkipReason !== null)('citizen reports on the portal', () => {
     const item = page.getByRole('article').filter({ hasText: `رقم ${report.number}` });
     await item.waitFor();
     await expect(item.textContent()).resolves.toContain('حفرة عميقة أمام المخبزة.');
-    await check(page, 'report-nearby-ar');
+    await checkPage(page, 'report-nearby-ar');
 
     await item.getByRole('button', { name: AR['portal.reports.follow.action'] }).click();
     await item.getByRole('textbox', { name: new RegExp(AR['portal.reports.follow.email']!) }).fill('jar@example.ma');
     await item.getByRole('button', { name: new RegExp(report.number) }).click();
     await item.getByText(AR['portal.reports.follow.done']!).waitFor();
-    await check(page, 'report-nearby-followed-ar');
+    await checkPage(page, 'report-nearby-followed-ar');
   });
 
   it('a submission retried after its answer was lost creates one report (same Idempotency-Key)', { timeout: LONG }, async () => {
@@ -433,7 +404,7 @@ describe.skipIf(e2eSkipReason !== null)('citizen reports on the portal', () => {
       const results = page.getByRole('list').filter({ has: page.getByRole('article') });
       await expect.poll(() => results.getByRole('article').count(), { timeout: 30_000 }).toBe(20);
       await waitForMap(page);
-      await check(page, `reports-list-${locale}`);
+      await checkPage(page, `reports-list-${locale}`);
       await expect(page.locator('main').textContent()).resolves.not.toMatch(/@example\.ma|06 12 34 56 78/);
 
       // Resolved only: the address says so, the list follows.
@@ -442,12 +413,12 @@ describe.skipIf(e2eSkipReason !== null)('citizen reports on the portal', () => {
       await expect.poll(() => new URL(page.url()).searchParams.get('status')).toBe('resolved');
       const openLabel = text['portal.reports.status.open']!;
       await expect.poll(async () => (await results.textContent()) ?? '').not.toContain(openLabel);
-      await check(page, `reports-list-resolved-${locale}`);
+      await checkPage(page, `reports-list-resolved-${locale}`);
 
       // A report from the list: its public page with its history.
       await results.getByRole('article').first().getByRole('link').click();
       await page.getByRole('heading', { level: 2, name: text['portal.reports.detail.history'] }).waitFor({ timeout: 60_000 });
-      await check(page, `report-public-${locale}`);
+      await checkPage(page, `report-public-${locale}`);
     });
   }
 });
