@@ -217,26 +217,22 @@ export async function touchLayer(trx: Tx, layerId: string) {
   await tables(trx).updateTable('gis.layer').set({ updatedAt: sql`clock_timestamp()` }).where('id', '=', layerId).execute();
 }
 
-/** The features a tile shows: those whose box meets the tile's, with a margin of 64/4096 for what crosses its edge. */
-const tileSelection = (layerId: string, z: number, x: number, y: number) =>
-  sql`f.layer_id = ${layerId} AND ${inBox(layerId, sql`ST_Transform(ST_TileEnvelope(${z}::int, ${x}::int, ${y}::int, margin => ${64 / 4096}::float8), 4326)`)}`;
-
-/** A Mapbox Vector Tile made by PostGIS (ST_AsMVT: PostgreSQL; the embedded build lacks it). */
+/**
+ * A Mapbox Vector Tile made by PostGIS (ST_AsMVT: PostgreSQL; the embedded build lacks it): the
+ * layer's features whose box meets the tile's, with a margin of 64/4096 for what crosses its edge,
+ * read in one pass by gis.mvt_tile.
+ */
 export async function mvtTile(trx: Tx, layer: { id: string; code: string }, z: number, x: number, y: number): Promise<Buffer> {
   const { rows } = await sql<{ tile: Buffer | null }>`
-    SELECT ST_AsMVT(t, ${layer.code}, 4096, 'geom', 'id') AS tile FROM (
-      SELECT f.id, f.properties,
-             ST_AsMVTGeom(ST_Transform(f.geom, 3857), ST_TileEnvelope(${z}::int, ${x}::int, ${y}::int), 4096, 64, true) AS geom
-        FROM gis.feature f WHERE ${tileSelection(layer.id, z, x, y)}) AS t
-     WHERE t.geom IS NOT NULL`.execute(trx);
+    SELECT gis.mvt_tile(${layer.id}::uuid, ${layer.code}, ${z}::int, ${x}::int, ${y}::int) AS tile`.execute(trx);
   return rows[0]?.tile ?? Buffer.alloc(0);
 }
 
 /** The same features as `mvtTile`, as GeoJSON in WGS 84, for a JavaScript encoder. */
 export async function tileFeatures(trx: Tx, layerId: string, z: number, x: number, y: number) {
   const { rows } = await sql<{ id: string; propertiesJson: string; geometryJson: string }>`
-    SELECT f.id::text AS id, f.properties::text AS properties_json, ST_AsGeoJSON(f.geom) AS geometry_json
-      FROM gis.feature f WHERE ${tileSelection(layerId, z, x, y)} ORDER BY f.id`.execute(trx);
+    SELECT id::text AS id, properties_json, geometry_json
+      FROM gis.tile_features(${layerId}::uuid, ${z}::int, ${x}::int, ${y}::int)`.execute(trx);
   return rows;
 }
 
